@@ -1,0 +1,54 @@
+"""Schema upgrades and the schema check the app runs on start."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def alembic_config() -> Config:
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(PROJECT_ROOT / "db" / "migrations"))
+    return config
+
+
+def upgrade_to_head(engine: Engine) -> None:
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def head_revision() -> str | None:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+@dataclass(frozen=True)
+class SchemaStatus:
+    reachable: bool
+    current: str | None
+    head: str | None
+    error: str = ""
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.reachable and self.current == self.head
+
+
+def schema_status(engine: Engine) -> SchemaStatus:
+    head = head_revision()
+    try:
+        with engine.connect() as connection:
+            current = MigrationContext.configure(connection).get_current_revision()
+    except SQLAlchemyError as exc:
+        return SchemaStatus(reachable=False, current=None, head=head, error=str(exc.orig or exc))
+    return SchemaStatus(reachable=True, current=current, head=head)
