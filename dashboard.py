@@ -1,0 +1,17 @@
+"""Entry point: page configuration, the global sidebar and navigation. No business logic."""
+
+import streamlit as st
+
+from ui.layout import render_sidebar, require_database
+from ui.navigation import app_pages
+
+st.set_page_config(
+    page_title="XMESS · Quadre de comandament",
+    page_icon=":material/hub:",
+    layout="wide",
+)
+
+navigation = st.navigation(list(app_pages().values()))
+render_sidebar()
+require_database()
+navigation.run()

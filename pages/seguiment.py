@@ -1,0 +1,151 @@
+"""Seguiment de membres: every member's follow-up status, and one member's file."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from services import follow_up, member_file
+from services.formatting import fmt_date, fmt_number
+from ui import advisory
+from ui import follow_up as widgets
+from ui.data import query
+from ui.layout import presentation_mode
+
+FILTERS = [
+    ("status", "Estat", "seguiment_status"),
+    ("province", "Demarcació", "seguiment_province"),
+    ("comarca", "Comarca", "seguiment_comarca"),
+    ("kind", "Tipus d'ens", "seguiment_kind"),
+    ("owner", "Responsable", "seguiment_owner"),
+]
+
+
+def _filtered(statuses: pd.DataFrame) -> pd.DataFrame:
+    shown = statuses
+    for column, (field, label, key) in zip(st.columns(len(FILTERS)), FILTERS, strict=True):
+        options = sorted(o for o in statuses[field].unique() if o)
+        if field == "status":
+            options = [s.value for s in follow_up.STATUS_ORDER if s.value in options]
+        chosen = column.multiselect(label, options, key=key, placeholder="Tots")
+        if chosen:
+            shown = shown[shown[field].isin(chosen)]
+    return shown
+
+
+def _status_table(shown: pd.DataFrame) -> None:
+    table = pd.DataFrame(
+        {
+            "Membre": shown["member"],
+            "Estat": shown["status"],
+            "Dies de retard": shown["days_overdue"],
+            "Últim contacte": shown["last_contact"].map(fmt_date),
+            "Proper contacte": shown["next_due"].map(fmt_date),
+            "Comarca": shown["comarca"],
+            "Responsable": shown["owner"],
+            "Acollida": shown["in_onboarding"].map({True: "En curs", False: ""}),
+        }
+    )
+    st.dataframe(table, hide_index=True, width="stretch", height=380)
+
+
+def _member_file(member_id: int, today: date) -> None:
+    profile = query(member_file.member_profile, member_id=member_id, today=today)
+    if profile is None:
+        st.warning("Aquest membre ja no existeix.")
+        return
+    widgets.member_profile(profile)
+    tabs = st.tabs(["Contactes", "Acollida", "Persones", "Assessoraments", "Esdeveniments"])
+    with tabs[0]:
+        if not presentation_mode():
+            widgets.contact_form(member_id, profile.name, today)
+        widgets.timeline(query(member_file.member_timeline, member_id=member_id))
+    with tabs[1]:
+        widgets.onboarding_checklist(profile, today)
+    with tabs[2]:
+        if presentation_mode():
+            st.info("Les dades personals de contacte no es mostren en mode presentació.")
+        else:
+            persons = query(member_file.member_persons, member_id=member_id)
+            if persons.empty:
+                st.info("Aquest membre no té cap persona de contacte registrada.")
+            else:
+                st.dataframe(persons.drop(columns="person_id"), hide_index=True, width="stretch")
+    with tabs[3]:
+        advisories = query(member_file.member_advisories, member_id=member_id)
+        if advisories.empty:
+            st.info("Cap assessorament ni mentoria registrats.")
+        else:
+            advisories["Sol·licitat"] = advisories["Sol·licitat"].map(fmt_date)
+            st.dataframe(advisories, hide_index=True, width="stretch")
+    with tabs[4]:
+        events = query(member_file.member_events, member_id=member_id, today=today)
+        if events.empty:
+            st.info("Aquest membre no ha assistit a cap esdeveniment.")
+        else:
+            events["Data"] = events["Data"].map(fmt_date)
+            st.dataframe(events, hide_index=True, width="stretch")
+
+
+def render() -> None:
+    today = follow_up.catalan_today()
+    st.title("Seguiment de membres")
+    widgets.show_flash()
+    statuses = query(follow_up.member_status, today=today)
+    if statuses.empty:
+        st.info("No hi ha cap membre actiu. Importeu-los o carregueu la demo (`make demo`).")
+        return
+
+    members_tab, needs_tab, advisory_tab = st.tabs(
+        ["Membres", "Necessitats i derivacions", "Assessoraments i mentories"]
+    )
+    with members_tab:
+        _members(statuses, today)
+    with needs_tab:
+        advisory.needs_and_referrals(today)
+    with advisory_tab:
+        advisory.advisories_and_mentoring(today)
+
+
+def _members(statuses: pd.DataFrame, today: date) -> None:
+    shown = _filtered(statuses)
+    counts = shown["status"].value_counts()
+    for column, status in zip(st.columns(4), follow_up.STATUS_ORDER, strict=True):
+        column.metric(status.value, fmt_number(int(counts.get(status.value, 0))), border=True)
+    if shown.empty:
+        st.info("Cap membre no compleix els filtres triats.")
+    else:
+        _status_table(shown)
+
+    charts = st.columns(3)
+    charts[0].altair_chart(widgets.status_chart(shown), width="stretch")
+    charts[1].altair_chart(
+        widgets.contacts_chart(query(member_file.contacts_per_month, today=today)),
+        width="stretch",
+    )
+    charts[2].altair_chart(
+        widgets.needs_chart(query(member_file.needs_by_topic, today=today)), width="stretch"
+    )
+
+    st.divider()
+    # The filtered list first; with no match, any member can still be opened.
+    pickable = shown if not shown.empty else statuses
+    names = dict(zip(pickable["member_id"], pickable["member"], strict=True))
+    member_id = st.selectbox(
+        "Obre la fitxa d'un membre",
+        list(names),
+        format_func=names.get,
+        index=None,
+        placeholder="Tria un membre…",
+        key="seguiment_member",
+    )
+    if member_id is not None:
+        _member_file(int(member_id), today)
+
+
+if __name__ == "__main__":
+    from ui.standalone import run_dashboard
+
+    run_dashboard()

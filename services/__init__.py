@@ -1,0 +1,1 @@
+"""Domain logic in plain Python: queries, metrics and rules. Never imports Streamlit."""

@@ -1,0 +1,142 @@
+"""Needs, referrals, advisories and mentoring (sections 1 and 2 of the work plan)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, aliased
+
+from db.models import (
+    Advisory,
+    AdvisoryKind,
+    AdvisoryStatus,
+    Interaction,
+    InteractionNeed,
+    Member,
+    Municipality,
+    Topic,
+)
+from services.labels import ADVISORY_KIND, ADVISORY_STATUS, REFERRAL
+from services.overview import active_member_clause
+
+OPEN_STATUSES = (AdvisoryStatus.REQUESTED, AdvisoryStatus.IN_PROGRESS)
+
+
+def needs_by_quarter(*, session: Session, today: date, quarters: int = 8) -> pd.DataFrame:
+    """Needs detected per topic and calendar quarter, over the last ``quarters`` quarters."""
+    first_quarter_month = 3 * ((today.month - 1) // 3) + 1
+    start = date(today.year, first_quarter_month, 1)
+    for _ in range(quarters - 1):
+        start = (start - timedelta(days=1)).replace(day=1)
+        start = start.replace(month=3 * ((start.month - 1) // 3) + 1)
+    rows = session.execute(
+        select(Interaction.occurred_on, Topic.name)
+        .join(InteractionNeed, InteractionNeed.interaction_id == Interaction.id)
+        .join(Topic, Topic.id == InteractionNeed.topic_id)
+        .where(Interaction.occurred_on.between(start, today))
+    ).all()
+    frame = pd.DataFrame(rows, columns=["date", "Tema"])
+    if frame.empty:
+        return pd.DataFrame(columns=["Trimestre", "Tema", "Necessitats"])
+    frame["Trimestre"] = frame["date"].map(lambda d: f"{d.year} T{(d.month - 1) // 3 + 1}")
+    return frame.groupby(["Trimestre", "Tema"]).size().reset_index(name="Necessitats")
+
+
+def referrals_without_follow_up(*, session: Session, today: date) -> pd.DataFrame:
+    """Referrals made at a contact after which the member was never contacted again."""
+    later = aliased(Interaction)
+    has_later = (
+        select(later.id)
+        .where(
+            later.member_id == Interaction.member_id, later.occurred_on > Interaction.occurred_on
+        )
+        .exists()
+    )
+    rows = session.execute(
+        select(Member.name, Interaction.occurred_on, Interaction.referral, Interaction.summary)
+        .join(Member, Member.id == Interaction.member_id)
+        .where(
+            Interaction.referral.is_not(None),
+            Interaction.occurred_on <= today,
+            ~has_later,
+            active_member_clause(today),
+        )
+        .order_by(Interaction.occurred_on)
+    ).all()
+    frame = pd.DataFrame(rows, columns=["Membre", "Data", "Derivació", "Resum"])
+    frame["Derivació"] = frame["Derivació"].map(REFERRAL)
+    frame.insert(2, "Dies sense resposta", [(today - d).days for d in frame["Data"]])
+    return frame
+
+
+def open_advisories(*, session: Session) -> pd.DataFrame:
+    """Open advisory and mentoring requests, by topic and status."""
+    rows = session.execute(
+        select(Topic.name, Advisory.kind, Advisory.status, func.count(Advisory.id))
+        .outerjoin(Topic, Topic.id == Advisory.topic_id)
+        .where(Advisory.status.in_(OPEN_STATUSES))
+        .group_by(Topic.name, Advisory.kind, Advisory.status)
+        .order_by(Topic.name)
+    ).all()
+    frame = pd.DataFrame(rows, columns=["Tema", "Tipus", "Estat", "Sol·licituds"])
+    frame["Tema"] = frame["Tema"].fillna("Sense tema")
+    frame["Tipus"] = frame["Tipus"].map(ADVISORY_KIND)
+    frame["Estat"] = frame["Estat"].map(ADVISORY_STATUS)
+    return frame
+
+
+def mentor_pairs(*, session: Session, today: date) -> pd.DataFrame:
+    """Active mentee members and their mentor municipality (municipi mentor)."""
+    mentor = aliased(Member)
+    rows = session.execute(
+        select(mentor.name, Member.name, Member.joined_on)
+        .join(mentor, mentor.id == Member.mentor_id)
+        .where(active_member_clause(today))
+        .order_by(mentor.name, Member.name)
+    ).all()
+    return pd.DataFrame(rows, columns=["Mentor", "Membre acompanyat", "Alta"])
+
+
+@dataclass(frozen=True)
+class CcprBag:
+    """The yearly bag of expert CCPR advisory hours for small municipalities."""
+
+    year: int
+    bag_hours: float
+    used_hours: float
+    by_member: pd.DataFrame
+
+    @property
+    def left_hours(self) -> float:
+        return self.bag_hours - self.used_hours
+
+    @property
+    def used_share(self) -> float:
+        return self.used_hours / self.bag_hours if self.bag_hours else 0.0
+
+
+def ccpr_bag(*, session: Session, year: int, bag_hours: float = 50) -> CcprBag:
+    """Hours of the CCPR expert service used in ``year`` (not cancelled), and by whom."""
+    rows = session.execute(
+        select(Member.name, Municipality.population, func.sum(Advisory.hours))
+        .join(Member, Member.id == Advisory.member_id)
+        .join(Municipality, Municipality.ine_code == Member.municipality_code)
+        .where(
+            Advisory.kind == AdvisoryKind.CCPR_EXPERT,
+            Advisory.status != AdvisoryStatus.CANCELLED,
+            Advisory.requested_on.between(date(year, 1, 1), date(year, 12, 31)),
+        )
+        .group_by(Member.name, Municipality.population)
+        .order_by(func.sum(Advisory.hours).desc())
+    ).all()
+    by_member = pd.DataFrame(rows, columns=["Membre", "Població", "Hores"])
+    by_member["Hores"] = by_member["Hores"].astype(float)
+    return CcprBag(
+        year=year,
+        bag_hours=float(bag_hours),
+        used_hours=float(by_member["Hores"].sum()),
+        by_member=by_member,
+    )

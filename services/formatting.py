@@ -1,0 +1,39 @@
+"""Catalan (ca-ES) formats for numbers, money, percentages and dates, through Babel."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from babel.dates import format_date as _babel_date
+from babel.numbers import format_currency, format_decimal, format_percent
+
+LOCALE = "ca_ES"
+
+
+def fmt_number(value: int | float | Decimal, decimals: int = 0) -> str:
+    """``1234.5`` → ``1.234,5`` (with ``decimals=1``)."""
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale=LOCALE)
+
+
+def fmt_eur(value: int | float | Decimal, decimals: int = 2) -> str:
+    """``1234.5`` → ``1.234,50 €``; ``decimals=0`` for headline figures."""
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "\u00a0¤"
+    return format_currency(value, "EUR", format=pattern, locale=LOCALE, currency_digits=False)
+
+
+def fmt_percent(ratio: float, decimals: int = 0) -> str:
+    """``0.456`` → ``46 %``."""
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "\u00a0%"
+    return format_percent(ratio, format=pattern, locale=LOCALE)
+
+
+def fmt_date(value: date | None) -> str:
+    """``date(2026, 11, 23)`` → ``23/11/2026``; empty for no date."""
+    return "" if value is None else _babel_date(value, "dd/MM/yyyy", locale=LOCALE)
+
+
+def fmt_long_date(value: date) -> str:
+    """``date(2026, 11, 23)`` → ``23 de novembre de 2026``."""
+    return _babel_date(value, "d MMMM 'de' yyyy", locale=LOCALE)

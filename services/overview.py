@@ -1,0 +1,221 @@
+"""Headline figures of the network for the Inici page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pandas as pd
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import Session
+
+from db.models import (
+    Event,
+    EventKind,
+    Interaction,
+    Member,
+    Municipality,
+    Person,
+    PlanActivity,
+    Province,
+    Registration,
+    RegistrationStatus,
+)
+from services.labels import EVENT_FORMAT, EVENT_KIND
+
+# A member counts as new during its first year in the network.
+NEW_MEMBER_DAYS = 365
+
+
+@dataclass(frozen=True)
+class HeadlineFigures:
+    today: date
+    active_members: int
+    new_members: int
+    left_members: int
+    persons: int
+    events_this_year: int
+    events_held: int
+    events_upcoming: int
+    plan_year: int
+    plan_activities: int
+    conveni_activities: int
+    plan_cost_eur: float
+    conveni_cost_eur: float
+
+    @property
+    def conveni_cost_share(self) -> float:
+        return self.conveni_cost_eur / self.plan_cost_eur if self.plan_cost_eur else 0.0
+
+
+def active_member_clause(today: date):  # noqa: ANN201 (a SQLAlchemy boolean clause)
+    """Members in the network on ``today``: joined, and not (yet) left."""
+    return and_(Member.joined_on <= today, or_(Member.left_on.is_(None), Member.left_on > today))
+
+
+def headline_figures(*, session: Session, today: date) -> HeadlineFigures:
+    active = active_member_clause(today)
+    active_members = session.scalar(select(func.count()).where(active)) or 0
+    new_members = (
+        session.scalar(
+            select(func.count()).where(
+                active, Member.joined_on > today - timedelta(days=NEW_MEMBER_DAYS)
+            )
+        )
+        or 0
+    )
+    left_members = (
+        session.scalar(
+            select(func.count()).where(Member.left_on.is_not(None), Member.left_on <= today)
+        )
+        or 0
+    )
+    persons = (
+        session.scalar(
+            select(func.count(Person.id)).join(Member).where(active, Person.active.is_(True))
+        )
+        or 0
+    )
+    # Work-group sessions are counted on their own page; these are the network's events.
+    year_start, year_end = date(today.year, 1, 1), date(today.year, 12, 31)
+    held, upcoming = session.execute(
+        select(
+            func.coalesce(func.sum(case((Event.held_on <= today, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((Event.held_on > today, 1), else_=0)), 0),
+        ).where(
+            Event.held_on.between(year_start, year_end),
+            Event.kind != EventKind.WORK_GROUP_SESSION,
+        )
+    ).one()
+    plan = session.execute(
+        select(
+            func.count(PlanActivity.id),
+            func.coalesce(func.sum(case((PlanActivity.conveni.is_(True), 1), else_=0)), 0),
+            func.coalesce(func.sum(PlanActivity.estimated_cost_eur), 0),
+            func.coalesce(
+                func.sum(
+                    case((PlanActivity.conveni.is_(True), PlanActivity.estimated_cost_eur), else_=0)
+                ),
+                0,
+            ),
+        ).where(PlanActivity.year == today.year)
+    ).one()
+    return HeadlineFigures(
+        today=today,
+        active_members=int(active_members),
+        new_members=int(new_members),
+        left_members=int(left_members),
+        persons=int(persons),
+        events_this_year=int(held) + int(upcoming),
+        events_held=int(held),
+        events_upcoming=int(upcoming),
+        plan_year=today.year,
+        plan_activities=int(plan[0]),
+        conveni_activities=int(plan[1]),
+        plan_cost_eur=float(plan[2]),
+        conveni_cost_eur=float(plan[3]),
+    )
+
+
+def members_by_province(*, session: Session, today: date) -> pd.DataFrame:
+    """Active members per province (all four provinces, zero included)."""
+    counts = (
+        select(Municipality.province_code, func.count(Member.id).label("members"))
+        .join(Member, Member.municipality_code == Municipality.ine_code)
+        .where(active_member_clause(today))
+        .group_by(Municipality.province_code)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Province.name, func.coalesce(counts.c.members, 0))
+        .outerjoin(counts, counts.c.province_code == Province.code)
+        .order_by(Province.name)
+    ).all()
+    return pd.DataFrame(rows, columns=["Demarcació", "Membres"])
+
+
+def upcoming_events(*, session: Session, today: date, days: int = 14) -> pd.DataFrame:
+    """Network events (work-group sessions included) in the next ``days`` days."""
+    registered = (
+        select(Registration.event_id, func.count(Registration.id).label("registered"))
+        .where(Registration.status != RegistrationStatus.CANCELLED)
+        .group_by(Registration.event_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(
+            Event.held_on,
+            Event.title,
+            Event.kind,
+            Event.format,
+            Municipality.name,
+            func.coalesce(registered.c.registered, 0),
+        )
+        .outerjoin(Municipality, Event.municipality_code == Municipality.ine_code)
+        .outerjoin(registered, registered.c.event_id == Event.id)
+        .where(Event.held_on.between(today, today + timedelta(days=days)))
+        .order_by(Event.held_on, Event.title)
+    ).all()
+    frame = pd.DataFrame(
+        rows, columns=["Data", "Esdeveniment", "Tipus", "Format", "Lloc", "Inscripcions"]
+    )
+    frame["Tipus"] = frame["Tipus"].map(EVENT_KIND)
+    frame["Format"] = frame["Format"].map(EVENT_FORMAT)
+    frame["Lloc"] = frame["Lloc"].fillna("En línia")
+    return frame
+
+
+QUARTER_DAYS = 91
+
+
+@dataclass(frozen=True)
+class QuarterChange:
+    """This quarter against the previous one (rolling 91-day windows ending today)."""
+
+    active_members_now: int
+    active_members_before: int
+    contacts_now: int
+    contacts_before: int
+    attendances_now: int
+    attendances_before: int
+
+
+def quarter_change(*, session: Session, today: date) -> QuarterChange:
+    quarter_ago = today - timedelta(days=QUARTER_DAYS)
+    half_year_ago = quarter_ago - timedelta(days=QUARTER_DAYS)
+
+    def active_on(day: date) -> int:
+        return session.scalar(select(func.count()).where(active_member_clause(day))) or 0
+
+    def contacts(start: date, end: date) -> int:
+        return (
+            session.scalar(
+                select(func.count(Interaction.id)).where(
+                    Interaction.occurred_on > start, Interaction.occurred_on <= end
+                )
+            )
+            or 0
+        )
+
+    def attendances(start: date, end: date) -> int:
+        return (
+            session.scalar(
+                select(func.count(Registration.id))
+                .join(Event, Event.id == Registration.event_id)
+                .where(
+                    Registration.status == RegistrationStatus.ATTENDED,
+                    Event.held_on > start,
+                    Event.held_on <= end,
+                )
+            )
+            or 0
+        )
+
+    return QuarterChange(
+        active_members_now=active_on(today),
+        active_members_before=active_on(quarter_ago),
+        contacts_now=contacts(quarter_ago, today),
+        contacts_before=contacts(half_year_ago, quarter_ago),
+        attendances_now=attendances(quarter_ago, today),
+        attendances_before=attendances(half_year_ago, quarter_ago),
+    )

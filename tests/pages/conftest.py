@@ -1,0 +1,37 @@
+"""AppTest helpers: run ``dashboard.py`` against a chosen database and open a page by URL."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+from streamlit.util import calc_hash
+
+DASHBOARD = str(Path(__file__).resolve().parents[2] / "dashboard.py")
+
+
+def run_page(url_path: str | None = None, *, timeout: float = 60) -> AppTest:
+    """Run the dashboard, then (optionally) the page registered under ``url_path``.
+
+    ``AppTest.switch_page`` only takes page files; our pages are functions handed to
+    ``st.Page``, whose script hash is the hash of their URL path.
+    """
+    app = AppTest.from_file(DASHBOARD, default_timeout=timeout)
+    app.run()
+    if url_path is not None:
+        app._page_hash = calc_hash(url_path)  # noqa: SLF001 (see docstring)
+        app.run()
+    return app
+
+
+@pytest.fixture
+def app_on(monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
+    """``app_on(url)`` runs the dashboard against the database at ``url``."""
+
+    def _run(database_url: str, url_path: str | None = None) -> AppTest:
+        monkeypatch.setenv("XMESS_DATABASE_URL", database_url)
+        return run_page(url_path)
+
+    return _run

@@ -1,0 +1,151 @@
+"""Seguiment de membres through AppTest: filter, open a member, log a contact, tick a step."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from streamlit.testing.v1 import AppTest
+
+from db.migrate import upgrade_to_head
+from db.models import (
+    AppUser,
+    Channel,
+    Interaction,
+    OnboardingStep,
+    OnboardingStepKind,
+    UserRole,
+)
+from db.session import make_engine, session_scope
+from services.follow_up import catalan_today
+from tests import factories as make
+
+
+@pytest.fixture
+def network(tmp_path: Path) -> dict:
+    """Three members: Vic overdue, Reus new and never contacted, Girona up to date."""
+    url = f"sqlite:///{tmp_path / 'network.db'}"
+    engine = make_engine(url)
+    upgrade_to_head(engine)
+    today = catalan_today()
+    with session_scope(engine) as session:
+        marta = AppUser(username="marta", full_name="Marta Vidal", role=UserRole.STAFF)
+        session.add(marta)
+        session.flush()
+        vic = make.member(session, "Ajuntament de Vic", owner_id=marta.id)
+        make.person(session, vic, "Anna Puig", email="anna@vic.example.cat")
+        reus = make.member(
+            session,
+            "Ajuntament de Reus",
+            municipality_code="43123",
+            joined_on=today - timedelta(days=5),
+        )
+        for step in OnboardingStepKind:
+            session.add(OnboardingStep(member_id=reus.id, step=step))
+        girona = make.member(session, "Ajuntament de Girona", municipality_code="17079")
+        for member, days_ago in ((vic, 200), (girona, 3)):
+            session.add(
+                Interaction(
+                    member_id=member.id,
+                    occurred_on=today - timedelta(days=days_ago),
+                    channel=Channel.PHONE,
+                    summary="Trucada de seguiment",
+                )
+            )
+        ids = {"vic": vic.id, "reus": reus.id, "girona": girona.id}
+    engine.dispose()
+    return {"url": url, **ids}
+
+
+def _interactions(url: str) -> int:
+    with Session(make_engine(url)) as session:
+        return session.scalar(select(func.count()).select_from(Interaction)) or 0
+
+
+def _table_members(app: AppTest) -> list[str]:
+    return app.dataframe[0].value["Membre"].tolist()
+
+
+def _open(app: AppTest, member_id: int) -> AppTest:
+    return app.selectbox(key="seguiment_member").set_value(member_id).run()
+
+
+def _submit(app: AppTest) -> AppTest:
+    return next(b for b in app.button if b.label == "Desa el contacte").click().run()
+
+
+def test_list_is_sorted_by_urgency_and_filters_by_status(
+    app_on: Callable[..., AppTest], network: dict
+) -> None:
+    app = app_on(network["url"], "seguiment")
+    assert not app.exception
+    assert _table_members(app) == [
+        "Ajuntament de Vic",
+        "Ajuntament de Reus",
+        "Ajuntament de Girona",
+    ]
+    app.multiselect(key="seguiment_status").set_value(["Endarrerit"]).run()
+    assert _table_members(app) == ["Ajuntament de Vic"]
+    app.multiselect(key="seguiment_province").set_value(["Girona"]).run()
+    assert "Cap membre no compleix els filtres" in app.info[0].value
+
+
+def test_log_a_call_and_see_the_member_move_to_up_to_date(
+    app_on: Callable[..., AppTest], network: dict
+) -> None:
+    app = _open(app_on(network["url"], "seguiment"), network["vic"])
+    assert app.subheader[0].value == "Ajuntament de Vic"
+    app.text_area(key="contact_summary").input("Trucada: demanen assessorament en CCPR")
+    app.multiselect(key="contact_needs").set_value(["ccpr"])
+    app = _submit(app)
+    assert not app.exception
+    assert "Contacte amb Ajuntament de Vic desat" in app.success[0].value
+    assert _interactions(network["url"]) == 3
+    timeline = next(df.value for df in app.dataframe if "Resum" in df.value.columns)
+    assert timeline.iloc[0]["Resum"] == "Trucada: demanen assessorament en CCPR"
+    assert timeline.iloc[0]["Necessitats"] == "CCPR"
+    app.multiselect(key="seguiment_status").set_value(["Al dia"]).run()
+    assert "Ajuntament de Vic" in _table_members(app)
+
+
+def test_refused_contact_shows_why_and_writes_nothing(
+    app_on: Callable[..., AppTest], network: dict
+) -> None:
+    app = _open(app_on(network["url"], "seguiment"), network["vic"])
+    app.date_input(key="contact_date").set_value(catalan_today() + timedelta(days=2))
+    app = _submit(app)
+    assert not app.exception
+    message = app.error[0].value
+    assert "No s'ha desat el contacte" in message
+    assert "Data:" in message and "Resum:" in message
+    assert _interactions(network["url"]) == 2
+
+
+def test_tick_an_onboarding_step(app_on: Callable[..., AppTest], network: dict) -> None:
+    app = _open(app_on(network["url"], "seguiment"), network["reus"])
+    app.checkbox(key=f"onboarding_{network['reus']}_welcome_meeting").check().run()
+    assert not app.exception
+    with Session(make_engine(network["url"])) as session:
+        done = session.scalar(
+            select(OnboardingStep.done_on).where(
+                OnboardingStep.member_id == network["reus"],
+                OnboardingStep.step == OnboardingStepKind.WELCOME_MEETING,
+            )
+        )
+    assert done == catalan_today()
+
+
+def test_presentation_mode_hides_personal_contact_data(
+    app_on: Callable[..., AppTest], network: dict
+) -> None:
+    app = _open(app_on(network["url"], "seguiment"), network["vic"])
+    assert any("anna@vic.example.cat" in str(df.value.values) for df in app.dataframe)
+    app.toggle(key="presentation_mode").set_value(True).run()
+    assert not app.exception
+    shown = " ".join(str(df.value.values) for df in app.dataframe)
+    assert "anna@vic.example.cat" not in shown and "Anna Puig" not in shown
+    assert not [b for b in app.button if b.label == "Desa el contacte"]

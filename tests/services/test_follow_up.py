@@ -1,0 +1,175 @@
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy.orm import Session
+
+from db.models import Channel, Interaction, OnboardingStep, OnboardingStepKind
+from services.follow_up import (
+    Cadence,
+    FollowUpStatus,
+    catalan_today,
+    classify,
+    member_status,
+    onboarding_progress,
+)
+from tests import factories as make
+
+TODAY = date(2026, 11, 24)
+
+
+def contact(session: Session, member_id: int, on: date, next_on: date | None = None) -> None:
+    session.add(
+        Interaction(
+            member_id=member_id,
+            occurred_on=on,
+            channel=Channel.PHONE,
+            summary="Trucada de seguiment",
+            next_contact_on=next_on,
+        )
+    )
+    session.flush()
+
+
+def status_of(session: Session, name: str, today: date = TODAY) -> dict:
+    frame = member_status(session=session, today=today)
+    return frame.set_index("member").loc[name].to_dict()
+
+
+def test_never_contacted(session: Session) -> None:
+    make.member(session, "Ajuntament de Vic", joined_on=date(2026, 1, 10))
+    row = status_of(session, "Ajuntament de Vic")
+    assert row["status"] == FollowUpStatus.NEVER
+    assert row["last_contact"] is None
+    assert row["next_due"] == date(2026, 1, 10) + timedelta(days=90)
+
+
+def test_contact_today_is_up_to_date(session: Session) -> None:
+    vic = make.member(session, "Ajuntament de Vic")
+    contact(session, vic.id, TODAY)
+    row = status_of(session, "Ajuntament de Vic")
+    assert row["status"] == FollowUpStatus.UP_TO_DATE
+    assert row["next_due"] == TODAY + timedelta(days=90)
+    assert row["days_overdue"] == 0
+
+
+def test_cadence_passed_means_overdue_by_the_days_past(session: Session) -> None:
+    vic = make.member(session, "Ajuntament de Vic")
+    contact(session, vic.id, TODAY - timedelta(days=100))
+    row = status_of(session, "Ajuntament de Vic")
+    assert row["status"] == FollowUpStatus.OVERDUE
+    assert row["days_overdue"] == 10
+
+
+def test_explicit_next_date_earlier_than_the_cadence_wins(session: Session) -> None:
+    vic = make.member(session, "Ajuntament de Vic")
+    contact(session, vic.id, TODAY - timedelta(days=20), next_on=TODAY - timedelta(days=5))
+    row = status_of(session, "Ajuntament de Vic")
+    assert row["next_due"] == TODAY - timedelta(days=5)
+    assert row["status"] == FollowUpStatus.OVERDUE
+    assert row["days_overdue"] == 5
+
+
+def test_due_within_fourteen_days_is_due_soon(session: Session) -> None:
+    vic = make.member(session, "Ajuntament de Vic")
+    contact(session, vic.id, TODAY - timedelta(days=80))
+    assert status_of(session, "Ajuntament de Vic")["status"] == FollowUpStatus.DUE_SOON
+
+
+def test_latest_contact_counts_not_the_first(session: Session) -> None:
+    vic = make.member(session, "Ajuntament de Vic")
+    contact(session, vic.id, TODAY - timedelta(days=300))
+    contact(session, vic.id, TODAY - timedelta(days=3))
+    assert status_of(session, "Ajuntament de Vic")["status"] == FollowUpStatus.UP_TO_DATE
+
+
+def test_member_who_joined_yesterday_in_onboarding_uses_the_short_cadence(
+    session: Session,
+) -> None:
+    new = make.member(session, "Ajuntament de Reus", joined_on=TODAY - timedelta(days=1))
+    for step in OnboardingStepKind:
+        session.add(OnboardingStep(member_id=new.id, step=step))
+    session.flush()
+    row = status_of(session, "Ajuntament de Reus")
+    assert row["in_onboarding"]
+    assert row["status"] == FollowUpStatus.NEVER
+    assert row["next_due"] == TODAY + timedelta(days=29)
+    onboarding = onboarding_progress(session=session, today=TODAY).set_index("member")
+    assert onboarding.loc["Ajuntament de Reus", "progress"] == 0
+    assert not onboarding.loc["Ajuntament de Reus", "stuck"]
+
+
+def test_member_who_left_is_out_of_every_list(session: Session) -> None:
+    make.member(session, "Ajuntament de Manlleu", left_on=TODAY - timedelta(days=1))
+    assert member_status(session=session, today=TODAY).empty
+
+
+def test_stuck_onboarding(session: Session) -> None:
+    new = make.member(session, "Ajuntament de Reus", joined_on=TODAY - timedelta(days=120))
+    for index, step in enumerate(OnboardingStepKind):
+        done = TODAY - timedelta(days=90 - index) if index < 2 else None
+        session.add(OnboardingStep(member_id=new.id, step=step, done_on=done))
+    session.flush()
+    row = (
+        onboarding_progress(session=session, today=TODAY)
+        .set_index("member")
+        .loc["Ajuntament de Reus"]
+    )
+    assert row["steps_done"] == 2 and row["steps_total"] == 7
+    assert row["stuck"]
+    assert row["days_without_progress"] == 89
+
+
+def test_leap_day_contact_adds_cadence_in_real_days() -> None:
+    status, overdue = classify(
+        today=date(2024, 5, 30), last_contact=date(2024, 2, 29), next_due=date(2024, 5, 29)
+    )
+    assert (status, overdue) == (FollowUpStatus.OVERDUE, 1)
+
+
+def test_leap_day_through_the_service(session: Session) -> None:
+    vic = make.member(session, "Ajuntament de Vic", joined_on=date(2020, 1, 1))
+    contact(session, vic.id, date(2028, 2, 29))
+    row = status_of(session, "Ajuntament de Vic", today=date(2028, 3, 1))
+    assert row["next_due"] == date(2028, 5, 29)
+
+
+def test_custom_cadence(session: Session) -> None:
+    vic = make.member(session, "Ajuntament de Vic")
+    contact(session, vic.id, TODAY - timedelta(days=40))
+    frame = member_status(session=session, today=TODAY, cadence=Cadence(regular_days=30))
+    assert frame.loc[0, "status"] == FollowUpStatus.OVERDUE
+
+
+def test_urgency_order(session: Session) -> None:
+    a = make.member(session, "A", joined_on=date(2020, 1, 1))
+    b = make.member(session, "B", joined_on=date(2020, 1, 1))
+    make.member(session, "C", joined_on=date(2020, 1, 1))
+    d = make.member(session, "D", joined_on=date(2020, 1, 1))
+    contact(session, a.id, TODAY - timedelta(days=95))
+    contact(session, b.id, TODAY - timedelta(days=200))
+    contact(session, d.id, TODAY)
+    frame = member_status(session=session, today=TODAY)
+    assert frame["member"].tolist() == ["B", "A", "C", "D"]
+
+
+@pytest.mark.parametrize(
+    ("instant", "expected"),
+    [
+        # 23:30 UTC on 28 March 2026 is already 29 March in Barcelona (CET, +1).
+        (datetime(2026, 3, 28, 23, 30, tzinfo=UTC), date(2026, 3, 29)),
+        # 22:30 UTC in summer is 00:30 the next day (CEST, +2).
+        (datetime(2026, 7, 14, 22, 30, tzinfo=UTC), date(2026, 7, 15)),
+        (datetime(2026, 7, 14, 21, 59, tzinfo=UTC), date(2026, 7, 14)),
+    ],
+)
+def test_today_is_the_catalan_date_whatever_the_server_zone(
+    instant: datetime, expected: date
+) -> None:
+    assert catalan_today(instant) == expected
+
+
+def test_naive_datetime_is_refused() -> None:
+    with pytest.raises(ValueError):
+        catalan_today(datetime(2026, 3, 28, 23, 30))

@@ -1,0 +1,75 @@
+"""Seguiment sections on needs, referrals, advisories, mentoring and the CCPR bag."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import altair as alt
+import streamlit as st
+
+from services import advisories
+from services.formatting import fmt_date, fmt_number, fmt_percent
+from settings import load_settings
+from ui.data import query
+
+
+def needs_and_referrals(today: date) -> None:
+    st.subheader("Necessitats detectades per trimestre")
+    needs = query(advisories.needs_by_quarter, today=today)
+    if needs.empty:
+        st.info("Encara no s'ha detectat cap necessitat en els contactes.")
+    else:
+        st.altair_chart(
+            alt.Chart(needs)
+            .mark_bar()
+            .encode(
+                x=alt.X("Trimestre:N", title=None),
+                y=alt.Y("Necessitats:Q", stack="zero"),
+                color=alt.Color("Tema:N", legend=alt.Legend(orient="bottom", columns=4)),
+                tooltip=["Trimestre", "Tema", "Necessitats"],
+            ),
+            width="stretch",
+        )
+    st.subheader("Derivacions sense contacte posterior")
+    pending = query(advisories.referrals_without_follow_up, today=today)
+    if pending.empty:
+        st.success("Totes les derivacions han tingut un contacte posterior.")
+    else:
+        st.caption(f"{fmt_number(len(pending))} derivacions esperen un contacte de seguiment.")
+        pending["Data"] = pending["Data"].map(fmt_date)
+        st.dataframe(pending, hide_index=True, width="stretch")
+
+
+def advisories_and_mentoring(today: date) -> None:
+    bag = query(advisories.ccpr_bag, year=today.year, bag_hours=load_settings().ccpr_bag_hours)
+    st.subheader(f"Servei d'assessorament expert en CCPR {bag.year}")
+    st.progress(
+        min(bag.used_share, 1.0),
+        text=f"{fmt_number(bag.used_hours, 1)} h usades de {fmt_number(bag.bag_hours)} h "
+        f"({fmt_percent(bag.used_share)}); en queden {fmt_number(bag.left_hours, 1)} h",
+    )
+    if bag.left_hours < 0:
+        st.warning("S'ha superat la bossa anual d'hores.")
+    if not bag.by_member.empty:
+        st.dataframe(
+            bag.by_member,
+            hide_index=True,
+            width="stretch",
+            column_config={"Població": st.column_config.NumberColumn(format="localized")},
+        )
+    left, right = st.columns(2)
+    with left:
+        st.subheader("Sol·licituds obertes")
+        open_requests = query(advisories.open_advisories)
+        if open_requests.empty:
+            st.info("No hi ha cap assessorament ni mentoria pendent.")
+        else:
+            st.dataframe(open_requests, hide_index=True, width="stretch")
+    with right:
+        st.subheader("Parelles de mentoria")
+        pairs = query(advisories.mentor_pairs, today=today)
+        if pairs.empty:
+            st.info("Cap membre no té municipi mentor assignat.")
+        else:
+            pairs["Alta"] = pairs["Alta"].map(fmt_date)
+            st.dataframe(pairs, hide_index=True, width="stretch")

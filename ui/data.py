@@ -1,0 +1,56 @@
+"""Cached access to the services: one engine per process, one cached result per query.
+
+Every write must call ``clear_caches`` so no page shows stale figures.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import streamlit as st
+from sqlalchemy import Engine
+
+from db.migrate import SchemaStatus, schema_status
+from db.session import make_engine, session_scope
+from settings import database_url
+
+T = TypeVar("T")
+
+
+@st.cache_resource(show_spinner=False)
+def _engine(url: str) -> Engine:
+    return make_engine(url)
+
+
+def get_engine() -> Engine:
+    return _engine(database_url())
+
+
+def clear_caches() -> None:
+    st.cache_data.clear()
+
+
+@st.cache_data(show_spinner=False, ttl=30)
+def _schema_status(url: str) -> SchemaStatus:
+    return schema_status(_engine(url))
+
+
+def current_schema_status() -> SchemaStatus:
+    return _schema_status(database_url())
+
+
+@st.cache_data(show_spinner=False)
+def _cached_query(url: str, module: str, name: str, arguments: tuple[tuple[str, Any], ...]) -> Any:
+    # The service is named, not passed, so the cache key is stable across reruns and pickling.
+    service = getattr(importlib.import_module(module), name)
+    with session_scope(_engine(url)) as session:
+        return service(session=session, **dict(arguments))
+
+
+def query(service: Callable[..., T], **arguments: Any) -> T:
+    """Run a read-only service (``service(session=..., **arguments)``) through the cache."""
+    return _cached_query(
+        database_url(), service.__module__, service.__qualname__, tuple(sorted(arguments.items()))
+    )

@@ -1,0 +1,69 @@
+"""The global sidebar, presentation mode and small drawing helpers shared by pages."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from db.session import describe_url
+from settings import database_url
+from ui.data import current_schema_status
+
+PRESENTATION_KEY = "presentation_mode"
+
+# Presentation mode is for a shared screen at Executive Commission meetings: larger type,
+# no chrome that distracts.
+_PRESENTATION_CSS = """
+<style>
+  html, body, [data-testid="stAppViewContainer"] { font-size: 1.2rem; }
+  [data-testid="stMetricValue"] { font-size: 3rem; }
+  [data-testid="stMetricLabel"] p { font-size: 1.3rem; }
+  h1 { font-size: 3rem !important; }
+  [data-testid="stToolbar"], [data-testid="stDecoration"] { display: none; }
+</style>
+"""
+
+
+def current_username() -> str:
+    """Who the audit log records. Until sign-in exists, the shared coordination account."""
+    return str(st.session_state.get("username", "coordinacio"))
+
+
+def presentation_mode() -> bool:
+    """True when the shared-screen mode is on: pages must then hide personal contact data."""
+    return bool(st.session_state.get(PRESENTATION_KEY, False))
+
+
+def render_sidebar() -> None:
+    with st.sidebar:
+        st.toggle(
+            "Mode presentació",
+            key=PRESENTATION_KEY,
+            help="Per a la pantalla compartida de la Comissió Executiva: lletra gran i cap "
+            "dada personal de contacte.",
+        )
+        st.caption(f"Base de dades: {describe_url(database_url())}")
+    if presentation_mode():
+        st.markdown(_PRESENTATION_CSS, unsafe_allow_html=True)
+
+
+def require_database() -> None:
+    """Stop the page with a clear Catalan message when the database cannot be used."""
+    status = current_schema_status()
+    if not status.reachable:
+        st.error(
+            "No es pot connectar amb la base de dades "
+            f"({describe_url(database_url())}). Comproveu que el servidor està en marxa i "
+            "que `XMESS_DATABASE_URL` o `.streamlit/secrets.toml` són correctes.",
+            icon=":material/cloud_off:",
+        )
+        st.caption(f"Detall tècnic: {status.error}")
+        st.stop()
+    if not status.up_to_date:
+        current = status.current or "cap (base de dades buida)"
+        st.error(
+            f"La base de dades no està al dia: és a la revisió {current} i l'aplicació "
+            f"necessita la {status.head}. Executeu `make migrate` (o `make run`) i torneu a "
+            "carregar la pàgina.",
+            icon=":material/update:",
+        )
+        st.stop()
