@@ -10,6 +10,7 @@ import streamlit as st
 from services import territory
 from services.formatting import fmt_number
 from ui.data import query
+from ui.tables import data_table
 
 IGN_ATTRIBUTION = (
     "Límits municipals: © Instituto Geográfico Nacional (IGN), CC BY 4.0, via es-atlas."
@@ -20,17 +21,6 @@ def _province_filter(frame: pd.DataFrame, key: str) -> pd.DataFrame:
     provinces = sorted(frame["Demarcació"].unique())
     chosen = st.multiselect("Demarcació", provinces, key=key, placeholder="Totes")
     return frame[frame["Demarcació"].isin(chosen)] if chosen else frame
-
-
-def _download(frame: pd.DataFrame, name: str, key: str) -> None:
-    st.download_button(
-        "Descarrega (CSV)",
-        frame.to_csv(index=False).encode("utf-8-sig"),
-        file_name=f"{name}.csv",
-        mime="text/csv",
-        key=key,
-        icon=":material/download:",
-    )
 
 
 def render() -> None:
@@ -49,15 +39,14 @@ def render() -> None:
                 f"**{fmt_number(len(shown))}** comarques, **{fmt_number(without)}** sense cap "
                 "membre actiu."
             )
-            st.dataframe(
+            data_table(
                 shown,
-                hide_index=True,
-                width="stretch",
+                key="dades_comarques",
+                file_name="comarques",
                 column_config={
                     "Població": st.column_config.NumberColumn(format="localized"),
                 },
             )
-            _download(shown, "comarques", key="dades_comarques_download")
 
     with municipalities_tab:
         municipalities = query(territory.municipalities)
@@ -68,17 +57,16 @@ def render() -> None:
         if shown.empty:
             st.info("Cap municipi no coincideix amb la cerca.")
         else:
-            st.dataframe(
+            data_table(
                 shown,
-                hide_index=True,
-                width="stretch",
+                key="dades_municipis",
+                file_name="municipis",
                 column_config={
                     "Població": st.column_config.NumberColumn(format="localized"),
                     "Latitud": st.column_config.NumberColumn(format="%.5f"),
                     "Longitud": st.column_config.NumberColumn(format="%.5f"),
                 },
             )
-            _download(shown, "municipis", key="dades_municipis_download")
     st.caption(IGN_ATTRIBUTION)
 
 

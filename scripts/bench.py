@@ -28,7 +28,7 @@ from db.session import make_engine
 ROOT = Path(__file__).resolve().parent.parent
 DASHBOARD = str(ROOT / "dashboard.py")
 # URL paths of the pages registered in dashboard.py.
-PAGES = ["inici", "seguiment", "dades"]
+PAGES = ["inici", "seguiment", "grups", "esdeveniments", "mapa", "prioritzacio", "dades"]
 EMPTY_PAGE = "import streamlit as st\nst.write('')\n"
 
 

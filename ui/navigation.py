@@ -8,7 +8,7 @@ import streamlit as st
 
 def app_pages() -> dict[str, st.Page]:
     # Imported here: page modules import this module for their links.
-    from pages import dades, inici, seguiment
+    from pages import dades, esdeveniments, grups, inici, mapa, prioritzacio, seguiment
 
     return {
         "inici": st.Page(
@@ -19,6 +19,24 @@ def app_pages() -> dict[str, st.Page]:
             title="Seguiment de membres",
             icon=":material/contact_phone:",
             url_path="seguiment",
+        ),
+        "grups": st.Page(
+            grups.render, title="Grups de Treball", icon=":material/groups:", url_path="grups"
+        ),
+        "esdeveniments": st.Page(
+            esdeveniments.render,
+            title="Esdeveniments",
+            icon=":material/event:",
+            url_path="esdeveniments",
+        ),
+        "mapa": st.Page(
+            mapa.render, title="Mapa territorial", icon=":material/map:", url_path="mapa"
+        ),
+        "prioritzacio": st.Page(
+            prioritzacio.render,
+            title="Priorització del pressupost",
+            icon=":material/balance:",
+            url_path="prioritzacio",
         ),
         "dades": st.Page(dades.render, title="Dades", icon=":material/database:", url_path="dades"),
     }

@@ -30,7 +30,7 @@ def test_inici_in_presentation_mode(
     server = server_factory(demo_sqlite_url)
     browser_page.goto(server.url)
     wait_for_app(browser_page)
-    browser_page.get_by_text("Membres actius").wait_for(timeout=30_000)
+    browser_page.get_by_text("Membres actius", exact=True).first.wait_for(timeout=30_000)
     normal = browser_page.locator('[data-testid="stMetricValue"]').first.evaluate(
         "e => parseFloat(getComputedStyle(e).fontSize)"
     )

@@ -1,0 +1,16 @@
+"""Esdeveniments."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+
+def render() -> None:
+    st.title("Esdeveniments")
+    st.info("Aquesta pàgina encara s'està construint.")
+
+
+if __name__ == "__main__":
+    from ui.standalone import run_dashboard
+
+    run_dashboard()

@@ -1,0 +1,16 @@
+"""Priorització del pressupost."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+
+def render() -> None:
+    st.title("Priorització del pressupost")
+    st.info("Aquesta pàgina encara s'està construint.")
+
+
+if __name__ == "__main__":
+    from ui.standalone import run_dashboard
+
+    run_dashboard()
