@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 
 from db.models import (
     AuditAction,
-    AuditLog,
     Channel,
     Interaction,
     Member,
@@ -24,16 +23,10 @@ from db.models import (
     Referral,
     Topic,
 )
+from services.audit import record_change
+from services.errors import ValidationError
 from services.formatting import fmt_date
 from services.labels import ONBOARDING_STEP
-
-
-class ValidationError(ValueError):
-    """Bad input: one Catalan message per refused field."""
-
-    def __init__(self, messages: list[str]) -> None:
-        super().__init__("; ".join(messages))
-        self.messages = messages
 
 
 @dataclass(frozen=True)
@@ -112,25 +105,21 @@ def log_contact(*, session: Session, form: ContactForm, today: date, username: s
     )
     session.add(interaction)
     session.flush()
-    session.add(
-        AuditLog(
-            username=username,
-            action=AuditAction.CREATE,
-            table_name="interaction",
-            record_id=str(interaction.id),
-            before=None,
-            after={
-                "member_id": member.id,
-                "occurred_on": interaction.occurred_on.isoformat(),
-                "channel": str(interaction.channel),
-                "summary": interaction.summary,
-                "referral": str(interaction.referral) if interaction.referral else None,
-                "next_contact_on": form.next_contact_on.isoformat()
-                if form.next_contact_on
-                else None,
-                "needs": [t.code for t in topics],
-            },
-        )
+    record_change(
+        session,
+        username=username,
+        action=AuditAction.CREATE,
+        table="interaction",
+        record_id=interaction.id,
+        after={
+            "member_id": member.id,
+            "occurred_on": interaction.occurred_on.isoformat(),
+            "channel": str(interaction.channel),
+            "summary": interaction.summary,
+            "referral": str(interaction.referral) if interaction.referral else None,
+            "next_contact_on": form.next_contact_on.isoformat() if form.next_contact_on else None,
+            "needs": [t.code for t in topics],
+        },
     )
     return interaction.id
 
@@ -164,13 +153,12 @@ def mark_onboarding_step(
         session.add(row)
     row.done_on = done_on
     session.flush()
-    session.add(
-        AuditLog(
-            username=username,
-            action=AuditAction.UPDATE,
-            table_name="onboarding_step",
-            record_id=str(row.id),
-            before={"done_on": before},
-            after={"done_on": done_on.isoformat() if done_on else None},
-        )
+    record_change(
+        session,
+        username=username,
+        action=AuditAction.UPDATE,
+        table="onboarding_step",
+        record_id=row.id,
+        before={"done_on": before},
+        after={"done_on": done_on.isoformat() if done_on else None},
     )
