@@ -28,7 +28,15 @@ from db.session import make_engine
 ROOT = Path(__file__).resolve().parent.parent
 DASHBOARD = str(ROOT / "dashboard.py")
 # URL paths of the pages registered in dashboard.py.
-PAGES = ["inici", "seguiment", "grups", "esdeveniments", "mapa", "prioritzacio", "dades"]
+PAGES = [
+    "inici",
+    "seguiment",
+    "grups",
+    "esdeveniments",
+    "mapa",
+    "prioritzacio",
+    "dades",
+]
 EMPTY_PAGE = "import streamlit as st\nst.write('')\n"
 
 
@@ -72,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scripts.bench", description=__doc__)
     parser.add_argument("--scales", type=int, nargs="+", default=[1, 10])
     parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--pages", nargs="+", default=PAGES, choices=PAGES)
     args = parser.parse_args(argv)
 
     rows = []
@@ -80,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
             os.environ["XMESS_DATABASE_URL"] = build_database(scale, Path(folder))
             empty = AppTest.from_string(EMPTY_PAGE)
             empty_ms = _median_ms(empty.run, args.repeats)
-            for page in PAGES:
+            for page in args.pages:
                 app = _page_app(page)
                 warm = _median_ms(lambda app=app: _run_checked(app, False), args.repeats)
                 cold = _median_ms(lambda app=app: _run_checked(app, True), args.repeats)
