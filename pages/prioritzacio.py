@@ -1,13 +1,51 @@
-"""Priorització del pressupost."""
+"""Priorització del pressupost: which plan activities go ahead with the money and hours there
+are, why the others do not, what more money would buy, and saved scenarios side by side."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from services import plan
+from services.formatting import fmt_eur, fmt_number
+from ui import prioritisation as widgets
+from ui.data import query
+from ui.prioritisation_editor import activity_editor
+from ui.prioritisation_scenarios import saved_scenarios
+
 
 def render() -> None:
     st.title("Priorització del pressupost")
-    st.info("Aquesta pàgina encara s'està construint.")
+    widgets.show_flash()
+    years = query(plan.plan_years)
+    if not years:
+        st.info(
+            "No hi ha cap activitat del Pla de Treball a la base de dades. Carregueu el pla "
+            "(`make demo` el carrega amb la xarxa de demostració)."
+        )
+        return
+    year = years[-1]
+    plan_now = widgets.load_plan(year)
+
+    scenario_tab, saved_tab, activities_tab = st.tabs(
+        ["Escenari", "Escenaris desats", f"Activitats del pla {year}"], key="prioritzacio_tabs"
+    )
+    with scenario_tab:
+        inputs = widgets.scenario_inputs(plan_now)
+        st.caption(
+            f"Disponible: **{fmt_eur(inputs.available_eur, 0)}** · pla sencer "
+            f"{fmt_eur(plan_now.total_cost_eur, 0)} i "
+            f"{fmt_number(plan_now.total_hours)} h de l'equip."
+        )
+        result = widgets.solution(year, inputs.optimiser_inputs())
+        if result is not None:
+            widgets.show_solution(plan_now, result)
+            widgets.show_frontier(year, plan_now, inputs.optimiser_inputs())
+            if result.feasible:
+                widgets.save_form(year, inputs)
+    with saved_tab:
+        saved_scenarios(year)
+    with activities_tab:
+        activity_editor(year)
 
 
 if __name__ == "__main__":

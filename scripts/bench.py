@@ -5,16 +5,21 @@ network, then times every page's script run through AppTest: the median of repea
 a warm-up, with caches warm (a rerun, as when a widget moves) and cold (caches cleared, as after
 a write). An empty Streamlit page is timed in the same run, so the table reads as a ratio that
 does not depend on the machine.
+
+After the page table, the what-if optimiser is timed on its own (no Streamlit): one solve of the
+demo plan, its whole efficient frontier, and one solve of 500 random activities.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import random
 import statistics
 import tempfile
 import time
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 
 import streamlit as st
@@ -23,7 +28,11 @@ from streamlit.util import calc_hash
 
 from db.demo import generate_demo
 from db.migrate import upgrade_to_head
-from db.session import make_engine
+from db.plan_loader import load_plan
+from db.session import make_engine, session_scope
+from services import optimiser
+from services.plan import plan_model
+from services.scenarios import BUDGET_CONVENI_EXTENDED_EUR, BUDGET_WITHOUT_CONVENI_EUR
 
 ROOT = Path(__file__).resolve().parent.parent
 DASHBOARD = str(ROOT / "dashboard.py")
@@ -76,6 +85,72 @@ def build_database(scale: int, folder: Path) -> str:
     return url
 
 
+def random_plan(size: int, seed: int) -> optimiser.Plan:
+    """A plan shaped like the real one, ``size`` activities long: some mandatory, some
+    Conveni-linked, two cap groups, pairs of alternatives, one in ten depending on another."""
+    rng = random.Random(seed)
+    activities = []
+    for i in range(size):
+        requires = (f"R{rng.randrange(i):04d}",) if i > 10 and rng.random() < 0.1 else ()
+        activities.append(
+            optimiser.Activity(
+                code=f"R{i:04d}",
+                cost_eur=Decimal(rng.randrange(3, 200) * 100),
+                staff_hours=Decimal(rng.randrange(10, 200)),
+                scores=tuple(rng.randint(0, 5) for _ in range(4)),  # type: ignore[arg-type]
+                conveni=rng.random() < 0.4,
+                mandatory=rng.random() < 0.03,
+                cap_group=rng.choice(["jornades", "actes"]) if rng.random() < 0.08 else None,
+                exclusive_group=f"E{rng.randrange(size // 10)}" if rng.random() < 0.1 else None,
+                requires=requires,
+            )
+        )
+    return optimiser.Plan(tuple(activities), (("jornades", 3), ("actes", 5)))
+
+
+def optimiser_timings(folder: Path, repeats: int) -> list[tuple[str, float, int]]:
+    """(what, median ms, HiGHS solves per run) for the optimiser alone."""
+    engine = make_engine(f"sqlite:///{folder / 'plan.db'}")
+    upgrade_to_head(engine)
+    with session_scope(engine) as session:
+        year = 2026
+        load_plan(session, year)
+        demo = plan_model(session=session, year=year)
+    engine.dispose()
+    large = random_plan(500, seed=2026)
+    solves = 0
+    real_milp = optimiser.milp
+
+    def counted_milp(*args: object, **kwargs: object) -> object:
+        nonlocal solves
+        solves += 1
+        return real_milp(*args, **kwargs)
+
+    cases: list[tuple[str, Callable[[], object]]] = []
+    budgets = {
+        "Conveni prorrogat": BUDGET_CONVENI_EXTENDED_EUR,
+        "sense pròrroga": BUDGET_WITHOUT_CONVENI_EUR,
+    }
+    for label, budget in budgets.items():
+        inputs = optimiser.Inputs(budget, demo.total_hours)
+        cases.append((f"demo plan, one solve ({label})", lambda i=inputs: optimiser.solve(demo, i)))
+    inputs = optimiser.Inputs(BUDGET_WITHOUT_CONVENI_EUR, demo.total_hours)
+    cases.append(("demo plan, whole frontier", lambda: optimiser.frontier(demo, inputs)))
+    large_inputs = optimiser.Inputs(large.total_cost_eur / 2, large.total_hours * 7 / 10)
+    cases.append(("500 random activities, one solve", lambda: optimiser.solve(large, large_inputs)))
+    rows = []
+    optimiser.milp = counted_milp  # type: ignore[assignment]
+    try:
+        for label, run in cases:
+            solves = 0
+            run()
+            per_run = solves
+            rows.append((label, _median_ms(run, repeats), per_run))
+    finally:
+        optimiser.milp = real_milp
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scripts.bench", description=__doc__)
     parser.add_argument("--scales", type=int, nargs="+", default=[1, 10])
@@ -105,6 +180,13 @@ def main(argv: list[str] | None = None) -> int:
             f"{page:<28}{scale:>6}{empty_ms:>10.1f}{warm:>10.1f}{warm / empty_ms:>8.1f}"
             f"{cold:>10.1f}{cold / empty_ms:>8.1f}"
         )
+
+    with tempfile.TemporaryDirectory() as folder:
+        timings = optimiser_timings(Path(folder), args.repeats)
+    print()
+    print(f"{'optimiser (HiGHS, no Streamlit)':<40}{'median ms':>10}{'solves':>8}")
+    for label, ms, solves in timings:
+        print(f"{label:<40}{ms:>10.1f}{solves:>8}")
     return 0
 
 

@@ -1,0 +1,484 @@
+"""Saved what-ifs over the plan: their inputs, the selection the optimiser made and why each cut
+activity is out; listed, compared side by side and exported for the minutes.
+
+A saved scenario keeps its selection and reasons as they were when it was saved; money and
+hours are the plan's current figures (the details say when the plan changed since).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from db.models import (
+    AppUser,
+    AuditAction,
+    AuditLog,
+    PlanActivity,
+    Scenario,
+    ScenarioActivity,
+)
+from services.audit import record_change
+from services.errors import ValidationError
+from services.export import xlsx_bytes
+from services.formatting import fmt_eur, fmt_number, fmt_percent
+from services.labels import PLAN_AXIS
+from services.optimiser import CRITERIA_LABELS, Inputs, Weights, solve, validate
+from services.plan import plan_model
+
+# The funding the plan depends on ("un Pla de Treball de màxims, supeditat a la pròrroga de
+# Conveni o altres ingressos"). Estimates for the what-if, editable on the page: the network's
+# own income (members' fees) and what the Conveni with the Departament de Treball adds.
+OWN_FUNDS_EUR = Decimal("60000")
+CONVENI_GRANT_EUR = Decimal("90000")
+BUDGET_CONVENI_EXTENDED_EUR = OWN_FUNDS_EUR + CONVENI_GRANT_EUR
+BUDGET_WITHOUT_CONVENI_EUR = OWN_FUNDS_EUR
+# Impact on members and alignment with the plan's challenges weigh most.
+DEFAULT_WEIGHTS = Weights(impact=3, territory=2, alignment=3, demand=2)
+MAX_WEIGHT = 5
+MAX_NAME_LENGTH = 120
+
+
+def default_budget(conveni_extended: bool) -> Decimal:
+    return BUDGET_CONVENI_EXTENDED_EUR if conveni_extended else BUDGET_WITHOUT_CONVENI_EUR
+
+
+@dataclass(frozen=True)
+class ScenarioInputs:
+    """What the Commission sets: the funding, the team's hours and the criteria weights."""
+
+    conveni_extended: bool
+    budget_eur: Decimal
+    other_income_eur: Decimal
+    staff_hours: Decimal
+    weights: Weights = DEFAULT_WEIGHTS
+    conveni_first: bool = True
+
+    @property
+    def available_eur(self) -> Decimal:
+        return self.budget_eur + self.other_income_eur
+
+    def optimiser_inputs(self) -> Inputs:
+        return Inputs(self.available_eur, self.staff_hours, self.weights, self.conveni_first)
+
+
+def input_errors(inputs: ScenarioInputs) -> list[str]:
+    """Catalan messages for inputs the page must refuse (empty when all is well)."""
+    errors: list[str] = []
+    for label, value in (
+        ("Pressupost", inputs.budget_eur),
+        ("Altres ingressos", inputs.other_income_eur),
+        ("Hores de l'equip", inputs.staff_hours),
+    ):
+        if not (value.is_finite() and value >= 0):
+            errors.append(f"{label}: «{value}» ha de ser 0 o més.")
+    for name, weight in inputs.weights.as_dict().items():
+        if not 0 <= weight <= MAX_WEIGHT:
+            errors.append(f"Pes «{CRITERIA_LABELS[name]}»: ha de ser entre 0 i {MAX_WEIGHT}.")
+    return errors
+
+
+def _yes_no(value: bool) -> str:
+    return "Sí" if value else "No"
+
+
+# --- Writing ---------------------------------------------------------------------------------
+
+
+def save_scenario(
+    *,
+    session: Session,
+    year: int,
+    name: str,
+    inputs: ScenarioInputs,
+    username: str,
+    notes: str = "",
+) -> int:
+    """Solve ``inputs`` over the year's plan and save the result under ``name``; returns its id.
+
+    The selection is computed here, not taken from the caller, so a saved scenario is always
+    what the optimiser says for its inputs."""
+    name = " ".join(name.split())
+    errors = input_errors(inputs)
+    if not name:
+        errors.append("Nom: cal posar un nom a l'escenari (p. ex. «Sense pròrroga»).")
+    elif len(name) > MAX_NAME_LENGTH:
+        errors.append(f"Nom: és massa llarg (màxim {MAX_NAME_LENGTH} caràcters).")
+    elif session.scalar(select(Scenario.id).where(func.lower(Scenario.name) == name.lower())):
+        errors.append(f"Nom: ja hi ha un escenari «{name}»; trieu-ne un altre o esborreu-lo.")
+    if errors:
+        raise ValidationError(errors)
+    plan = plan_model(session=session, year=year)
+    if not plan.activities:
+        raise ValidationError([f"No hi ha cap activitat del pla {year} per prioritzar."])
+    validate(plan, inputs.optimiser_inputs())
+    solution = solve(plan, inputs.optimiser_inputs())
+    if not solution.feasible:
+        raise ValidationError(
+            ["No es pot desar un escenari on no hi caben les activitats obligatòries:"]
+            + [shortfall.message for shortfall in solution.shortfalls]
+        )
+
+    user_id = session.scalar(select(AppUser.id).where(AppUser.username == username))
+    scenario = Scenario(
+        name=name,
+        year=year,
+        conveni_extended=inputs.conveni_extended,
+        budget_eur=inputs.budget_eur,
+        other_income_eur=inputs.other_income_eur,
+        staff_hours=inputs.staff_hours,
+        conveni_first=inputs.conveni_first,
+        weights=inputs.weights.as_dict(),
+        notes=notes.strip(),
+        created_by_id=user_id,
+    )
+    session.add(scenario)
+    try:
+        session.flush()
+    except IntegrityError:
+        # Someone saved the same name between our check and this insert.
+        raise ValidationError([f"Nom: ja hi ha un escenari «{name}»."]) from None
+    ids = dict(
+        session.execute(
+            select(PlanActivity.code, PlanActivity.id).where(PlanActivity.year == year)
+        ).all()
+    )
+    for decision in solution.decisions:
+        session.add(
+            ScenarioActivity(
+                scenario_id=scenario.id,
+                plan_activity_id=ids[decision.code],
+                selected=decision.selected,
+                reason=decision.reason,
+            )
+        )
+    session.flush()
+    record_change(
+        session,
+        username=username,
+        action=AuditAction.CREATE,
+        table="scenario",
+        record_id=scenario.id,
+        after={
+            "name": name,
+            "year": year,
+            "conveni_extended": inputs.conveni_extended,
+            "budget_eur": str(inputs.budget_eur),
+            "other_income_eur": str(inputs.other_income_eur),
+            "staff_hours": str(inputs.staff_hours),
+            "conveni_first": inputs.conveni_first,
+            "weights": inputs.weights.as_dict(),
+            "selected": sorted(solution.selected),
+        },
+    )
+    return scenario.id
+
+
+def delete_scenario(*, session: Session, scenario_id: int, username: str) -> None:
+    scenario = session.get(Scenario, scenario_id)
+    if scenario is None:
+        raise ValidationError(["Aquest escenari ja no existeix."])
+    record_change(
+        session,
+        username=username,
+        action=AuditAction.DELETE,
+        table="scenario",
+        record_id=scenario.id,
+        before={"name": scenario.name, "year": scenario.year},
+    )
+    session.delete(scenario)
+    session.flush()
+
+
+# --- Reading ---------------------------------------------------------------------------------
+
+
+def _inputs(scenario: Scenario) -> ScenarioInputs:
+    return ScenarioInputs(
+        conveni_extended=scenario.conveni_extended,
+        budget_eur=Decimal(scenario.budget_eur),
+        other_income_eur=Decimal(scenario.other_income_eur),
+        staff_hours=Decimal(scenario.staff_hours),
+        weights=Weights.from_mapping(scenario.weights or {}),
+        conveni_first=scenario.conveni_first,
+    )
+
+
+@dataclass(frozen=True)
+class ScenarioDetail:
+    scenario_id: int
+    name: str
+    year: int
+    inputs: ScenarioInputs
+    notes: str
+    created_at: datetime | None
+    # One row per activity: code, title, axis, conveni, mandatory, cost_eur, staff_hours,
+    # value, selected, reason.
+    activities: pd.DataFrame
+    plan_changed_since: bool
+
+    @property
+    def funded(self) -> pd.DataFrame:
+        return self.activities[self.activities["selected"]]
+
+    @property
+    def cost_eur(self) -> float:
+        return float(self.funded["cost_eur"].sum())
+
+    @property
+    def staff_hours(self) -> float:
+        return float(self.funded["staff_hours"].sum())
+
+    @property
+    def conveni_share(self) -> float:
+        cost = self.cost_eur
+        conveni = float(self.funded.loc[self.funded["conveni"], "cost_eur"].sum())
+        return conveni / cost if cost else 0.0
+
+    @property
+    def value(self) -> float:
+        return float(self.funded["value"].sum())
+
+
+def scenario_detail(*, session: Session, scenario_id: int) -> ScenarioDetail | None:
+    scenario = session.get(Scenario, scenario_id)
+    if scenario is None:
+        return None
+    inputs = _inputs(scenario)
+    weights = inputs.weights.as_tuple()
+    stored = {
+        row.plan_activity_id: row
+        for row in session.scalars(
+            select(ScenarioActivity).where(ScenarioActivity.scenario_id == scenario_id)
+        )
+    }
+    activities = session.scalars(
+        select(PlanActivity)
+        .where(PlanActivity.id.in_(list(stored)))
+        .order_by(PlanActivity.axis, PlanActivity.code)
+    ).all()
+    rows = [
+        {
+            "code": a.code,
+            "title": a.title,
+            "axis": a.axis,
+            "conveni": a.conveni,
+            "mandatory": a.mandatory,
+            "cost_eur": float(a.estimated_cost_eur),
+            "staff_hours": float(a.staff_hours),
+            "value": sum(
+                w * s
+                for w, s in zip(
+                    weights,
+                    (a.score_impact, a.score_territory, a.score_alignment, a.score_demand),
+                    strict=True,
+                )
+            ),
+            "selected": stored[a.id].selected,
+            "reason": stored[a.id].reason,
+        }
+        for a in activities
+    ]
+    columns = [
+        "code", "title", "axis", "conveni", "mandatory", "cost_eur", "staff_hours", "value",
+        "selected", "reason",
+    ]  # fmt: skip
+    last_plan_change = session.scalar(
+        select(func.max(AuditLog.at)).where(AuditLog.table_name == "plan_activity")
+    )
+    changed = (
+        last_plan_change is not None
+        and scenario.created_at is not None
+        and last_plan_change > scenario.created_at
+    )
+    return ScenarioDetail(
+        scenario_id=scenario.id,
+        name=scenario.name,
+        year=scenario.year,
+        inputs=inputs,
+        notes=scenario.notes,
+        created_at=scenario.created_at,
+        activities=pd.DataFrame(rows, columns=columns).astype({"selected": bool}),
+        plan_changed_since=changed,
+    )
+
+
+def list_scenarios(*, session: Session, year: int) -> pd.DataFrame:
+    """The saved scenarios of ``year``, newest first, with what they fund."""
+    funded = (
+        select(
+            ScenarioActivity.scenario_id,
+            func.count().label("funded"),
+            func.sum(PlanActivity.estimated_cost_eur).label("cost"),
+        )
+        .join(PlanActivity, PlanActivity.id == ScenarioActivity.plan_activity_id)
+        .where(ScenarioActivity.selected.is_(True))
+        .group_by(ScenarioActivity.scenario_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Scenario, funded.c.funded, funded.c.cost)
+        .outerjoin(funded, funded.c.scenario_id == Scenario.id)
+        .where(Scenario.year == year)
+        .order_by(Scenario.created_at.desc(), Scenario.id.desc())
+    ).all()
+    columns = [
+        "scenario_id", "name", "conveni_extended", "available_eur", "staff_hours",
+        "conveni_first", "funded", "cost_eur", "created_at", "notes",
+    ]  # fmt: skip
+    return pd.DataFrame(
+        [
+            {
+                "scenario_id": s.id,
+                "name": s.name,
+                "conveni_extended": s.conveni_extended,
+                "available_eur": float(s.budget_eur + s.other_income_eur),
+                "staff_hours": float(s.staff_hours),
+                "conveni_first": s.conveni_first,
+                "funded": int(count or 0),
+                "cost_eur": float(cost or 0),
+                "created_at": s.created_at,
+                "notes": s.notes,
+            }
+            for s, count, cost in rows
+        ],
+        columns=columns,
+    )
+
+
+def summary_rows(detail: ScenarioDetail) -> list[tuple[str, str]]:
+    """The scenario's inputs and totals, as the minutes read them."""
+    inputs = detail.inputs
+    available = float(inputs.available_eur)
+    return [
+        ("Conveni prorrogat", _yes_no(inputs.conveni_extended)),
+        ("Pressupost", fmt_eur(inputs.budget_eur, 0)),
+        ("Altres ingressos", fmt_eur(inputs.other_income_eur, 0)),
+        ("Disponible", fmt_eur(available, 0)),
+        ("Hores de l'equip", fmt_number(inputs.staff_hours)),
+        ("Prioritat al Conveni", _yes_no(inputs.conveni_first)),
+        *(
+            (f"Pes: {CRITERIA_LABELS[name]}", fmt_number(value))
+            for name, value in inputs.weights.as_dict().items()
+        ),
+        ("Activitats finançades", f"{len(detail.funded)} de {len(detail.activities)}"),
+        ("Cost finançat", fmt_eur(detail.cost_eur, 0)),
+        ("Diners sobrants", fmt_eur(available - detail.cost_eur, 0)),
+        ("Hores sobrants", fmt_number(float(inputs.staff_hours) - detail.staff_hours)),
+        ("Part del Conveni en el cost", fmt_percent(detail.conveni_share)),
+        ("Valor ponderat", fmt_number(detail.value)),
+    ]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    left: ScenarioDetail
+    right: ScenarioDetail
+    # Concepte | A | B: inputs and totals side by side, as text.
+    summary: pd.DataFrame
+    # The activities funded in one and not in the other.
+    changes: pd.DataFrame
+
+
+def compare_scenarios(*, session: Session, left_id: int, right_id: int) -> Comparison | None:
+    """Two scenarios side by side and what changes from the first (A) to the second (B)."""
+    left = scenario_detail(session=session, scenario_id=left_id)
+    right = scenario_detail(session=session, scenario_id=right_id)
+    if left is None or right is None:
+        return None
+    a_label, b_label = f"A · {left.name}", f"B · {right.name}"
+    summary = pd.DataFrame(
+        [
+            (concept, a_value, b_value)
+            for (concept, a_value), (_, b_value) in zip(
+                summary_rows(left), summary_rows(right), strict=True
+            )
+        ],
+        columns=["Concepte", a_label, b_label],
+    )
+    merged = left.activities.merge(
+        right.activities[["code", "selected", "reason"]],
+        on="code",
+        how="outer",
+        suffixes=("_a", "_b"),
+    )
+    merged = merged[merged["selected_a"].fillna(False) != merged["selected_b"].fillna(False)]
+    changes = pd.DataFrame(
+        {
+            "Canvi": merged["selected_b"].map({True: "Entra a B", False: "Surt a B"}),
+            "Codi": merged["code"],
+            "Activitat": merged["title"],
+            "Cost": merged["cost_eur"].map(lambda v: fmt_eur(v, 0)),
+            "Motiu a A": merged["reason_a"].fillna(""),
+            "Motiu a B": merged["reason_b"].fillna(""),
+            "Conveni": merged["conveni"].map(_yes_no),
+            "Eix": merged["axis"].map(PLAN_AXIS),
+        }
+    ).sort_values(["Canvi", "Codi"], ignore_index=True)
+    return Comparison(left=left, right=right, summary=summary, changes=changes)
+
+
+def activities_sheet(detail: ScenarioDetail) -> pd.DataFrame:
+    """Every activity with its decision, numbers kept as numbers for the spreadsheet."""
+    frame = detail.activities
+    return pd.DataFrame(
+        {
+            "Codi": frame["code"],
+            "Activitat": frame["title"],
+            "Eix": frame["axis"].map(PLAN_AXIS),
+            "Conveni": frame["conveni"].map(_yes_no),
+            "Obligatòria": frame["mandatory"].map(_yes_no),
+            "Cost (€)": frame["cost_eur"],
+            "Hores": frame["staff_hours"],
+            "Valor": frame["value"],
+            "Decisió": frame["selected"].map({True: "Es finança", False: "Queda fora"}),
+            "Motiu": frame["reason"],
+        }
+    )
+
+
+def axis_sheet(detail: ScenarioDetail) -> pd.DataFrame:
+    frame = detail.activities.assign(
+        funded_cost=lambda f: f["cost_eur"].where(f["selected"], 0.0),
+        cut_cost=lambda f: f["cost_eur"].where(~f["selected"], 0.0),
+    )
+    totals = frame.groupby("axis", as_index=False).agg(
+        activities=("code", "size"),
+        funded=("selected", "sum"),
+        funded_cost=("funded_cost", "sum"),
+        cut_cost=("cut_cost", "sum"),
+    )
+    return pd.DataFrame(
+        {
+            "Eix": totals["axis"].map(PLAN_AXIS),
+            "Activitats": totals["activities"],
+            "Finançades": totals["funded"].astype(int),
+            "Cost finançat (€)": totals["funded_cost"],
+            "Cost retallat (€)": totals["cut_cost"],
+        }
+    )
+
+
+def scenario_workbook(*, session: Session, scenario_id: int) -> bytes:
+    """The scenario for the minutes: its inputs and totals, every decision, totals by axis."""
+    detail = scenario_detail(session=session, scenario_id=scenario_id)
+    if detail is None:
+        raise ValidationError(["Aquest escenari ja no existeix."])
+    summary = pd.DataFrame(
+        [("Escenari", detail.name), ("Any del pla", str(detail.year)), *summary_rows(detail)]
+        + ([("Notes", detail.notes)] if detail.notes else []),
+        columns=["Concepte", "Valor"],
+    )
+    return xlsx_bytes(
+        {
+            "Escenari": summary,
+            "Activitats": activities_sheet(detail),
+            "Per eix": axis_sheet(detail),
+        }
+    )

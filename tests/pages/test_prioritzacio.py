@@ -1,0 +1,211 @@
+"""Priorització del pressupost through AppTest: move the budget, switch the Conveni, read why
+activities are out, save and compare scenarios, edit the plan."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from streamlit.testing.v1 import AppTest
+
+from db.migrate import upgrade_to_head
+from db.models import AuditLog, PlanActivity, Scenario
+from db.plan_loader import load_plan
+from db.session import make_engine, session_scope
+
+EDITOR = "prioritzacio_editor_0"
+
+
+@pytest.fixture
+def plan_url(tmp_path: Path) -> str:
+    """A database of our own (these tests write) holding the 2026 plan alone."""
+    url = f"sqlite:///{tmp_path / 'plan.db'}"
+    engine = make_engine(url)
+    upgrade_to_head(engine)
+    with session_scope(engine) as session:
+        load_plan(session, 2026)
+    engine.dispose()
+    return url
+
+
+def _table(app: AppTest, *, having: str, lacking: str | None = None) -> pd.DataFrame:
+    """The first table with column ``having`` (and without ``lacking``)."""
+    return next(
+        df.value
+        for df in app.dataframe
+        if having in df.value.columns and (lacking is None or lacking not in df.value.columns)
+    )
+
+
+def _funded(app: AppTest) -> set[str]:
+    return set(_table(app, having="Valor", lacking="Motiu")["Codi"])
+
+
+def _cut(app: AppTest) -> pd.DataFrame:
+    return _table(app, having="Motiu")
+
+
+def _metric(app: AppTest, label: str) -> str:
+    return next(m.value for m in app.metric if m.label == label)
+
+
+def _click(app: AppTest, label: str) -> AppTest:
+    return next(b for b in app.button if b.label == label).click().run()
+
+
+def _count(url: str, model: type) -> int:
+    with Session(make_engine(url)) as session:
+        return session.scalar(select(func.count()).select_from(model)) or 0
+
+
+def test_moving_the_budget_changes_what_goes_ahead(
+    app_on: Callable[..., AppTest], demo_sqlite_url: str
+) -> None:
+    app = app_on(demo_sqlite_url, "prioritzacio")
+    assert not app.exception
+    assert app.number_input(key="prioritzacio_budget").value == 60_000
+    funded = _funded(app)
+    assert {"A1-06", "A3-01", "A3-02", "A3-03", "A3-05"} <= funded  # the mandatory ones
+    assert _metric(app, "Activitats finançades") == f"{len(funded)} de 75"
+
+    app.number_input(key="prioritzacio_budget").set_value(35_000).run()
+    assert not app.exception
+    fewer = _funded(app)
+    assert fewer < funded or len(fewer) < len(funded)
+    cut = _cut(app).set_index("Codi")
+    dropped = sorted(funded - fewer)
+    assert dropped and all("Pressupost" in cut.loc[code, "Motiu"] for code in dropped)
+
+
+def test_switching_the_conveni_on_brings_its_budget_and_more_activities(
+    app_on: Callable[..., AppTest], demo_sqlite_url: str
+) -> None:
+    app = app_on(demo_sqlite_url, "prioritzacio")
+    without = _funded(app)
+    app.toggle(key="prioritzacio_conveni").set_value(True).run()
+    assert not app.exception
+    assert app.number_input(key="prioritzacio_budget").value == 150_000
+    with_conveni = _funded(app)
+    assert len(with_conveni) > len(without)
+    # The thematic days are capped at three a year, whatever the money.
+    jornades = _cut(app)
+    assert jornades["Motiu"].str.contains("Límit «jornades»").any()
+
+
+def test_a_budget_below_the_mandatory_floor_says_by_how_much(
+    app_on: Callable[..., AppTest], demo_sqlite_url: str
+) -> None:
+    app = app_on(demo_sqlite_url, "prioritzacio")
+    app.number_input(key="prioritzacio_budget").set_value(20_000).run()
+    assert not app.exception
+    message = app.error[0].value.replace("\u00a0", " ")
+    assert "Les activitats obligatòries costen 28.500 €: 8.500 € més" in message
+    assert "A3-02" in message
+    shown = _table(app, having="Obligatòria")
+    assert set(shown["Codi"]) == {"A1-06", "A3-01", "A3-02", "A3-03", "A3-05"}
+
+
+def test_save_two_scenarios_and_compare_them(app_on: Callable[..., AppTest], plan_url: str) -> None:
+    app = app_on(plan_url, "prioritzacio")
+    assert "Encara no hi ha cap escenari desat" in " ".join(i.value for i in app.info)
+    app.text_input(key="prioritzacio_save_name").input("Sense pròrroga")
+    app = _click(app, "Desa l'escenari")
+    assert not app.exception
+    assert "Escenari «Sense pròrroga» desat" in app.success[0].value
+
+    app.toggle(key="prioritzacio_conveni").set_value(True).run()
+    app.text_input(key="prioritzacio_save_name").input("Conveni prorrogat")
+    app = _click(app, "Desa l'escenari")
+    assert not app.exception
+    assert _count(plan_url, Scenario) == 2
+
+    saved = _table(app, having="Escenari")
+    assert set(saved["Escenari"]) == {"Sense pròrroga", "Conveni prorrogat"}
+    summary = _table(app, having="Concepte").set_index("Concepte")
+    assert list(summary.columns) == ["A · Sense pròrroga", "B · Conveni prorrogat"]
+    assert summary.loc["Conveni prorrogat"].tolist() == ["No", "Sí"]
+    changes = _table(app, having="Canvi")
+    assert (changes["Canvi"] == "Entra a B").any()
+    assert all(changes.loc[changes["Canvi"] == "Entra a B", "Motiu a A"].str.len() > 0)
+
+    # The same name again is refused and nothing is written.
+    app.text_input(key="prioritzacio_save_name").input("sense PRÒRROGA")
+    app = _click(app, "Desa l'escenari")
+    assert "Nom: ja hi ha un escenari" in app.error[0].value
+    assert _count(plan_url, Scenario) == 2
+
+
+def _edit_cells(app: AppTest, rows: dict[int, dict[str, object]]) -> AppTest:
+    app.session_state[EDITOR] = {"edited_rows": rows, "added_rows": [], "deleted_rows": []}
+    return app.run()
+
+
+def test_editor_refuses_bad_cells_and_saves_good_ones(
+    app_on: Callable[..., AppTest], plan_url: str
+) -> None:
+    app = app_on(plan_url, "prioritzacio")
+    # Row 4 is A1-04, row 8 A1-08 (which depends on A1-07, row 7).
+    app = _edit_cells(
+        app, {3: {"estimated_cost_eur": -5.0}, 6: {"depends_on": "A1-08"}, 7: {"depends_on": "Z"}}
+    )
+    app = _click(app, "Desa els canvis")
+    assert not app.exception
+    message = app.error[0].value
+    assert "No s'ha desat cap canvi" in message
+    assert "Fila 4 (A1-04), Cost (€): «-5.0» no és un import vàlid" in message
+    assert "Fila 8 (A1-08), Depèn de: el codi «Z» no correspon" in message
+    assert _count(plan_url, AuditLog) == 0
+
+    app = _edit_cells(app, {6: {"depends_on": "A1-08"}})
+    app = _click(app, "Desa els canvis")
+    assert "dependència circular: A1-07 → A1-08 → A1-07" in app.error[0].value
+
+    app = _edit_cells(app, {3: {"estimated_cost_eur": 4000.0, "mandatory": True}})
+    app = _click(app, "Desa els canvis")
+    assert not app.exception
+    assert "Activitats desades: 1" in app.success[0].value
+    with Session(make_engine(plan_url)) as session:
+        activity = session.scalars(select(PlanActivity).where(PlanActivity.code == "A1-04")).one()
+        assert (activity.estimated_cost_eur, activity.mandatory) == (Decimal("4000.00"), True)
+    assert _count(plan_url, AuditLog) == 1
+    # The scenario follows the edit: A1-04 is now mandatory, so it is funded.
+    assert "A1-04" in _funded(app)
+
+
+def test_presentation_mode_hides_the_editor(
+    app_on: Callable[..., AppTest], demo_sqlite_url: str
+) -> None:
+    app = app_on(demo_sqlite_url, "prioritzacio")
+    assert app.data_editor
+    app.toggle(key="presentation_mode").set_value(True).run()
+    assert not app.exception
+    assert not app.data_editor
+    assert any("mode presentació" in i.value for i in app.info)
+
+
+def test_an_empty_plan_gets_a_message(app_on: Callable[..., AppTest], tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    upgrade_to_head(make_engine(url))
+    app = app_on(url, "prioritzacio")
+    assert not app.exception
+    assert "No hi ha cap activitat del Pla de Treball" in app.info[0].value
+
+
+def test_plan_data_the_optimiser_cannot_read_is_explained(
+    app_on: Callable[..., AppTest], plan_url: str
+) -> None:
+    with session_scope(make_engine(plan_url)) as session:
+        activity = session.scalars(select(PlanActivity).where(PlanActivity.code == "A1-01")).one()
+        activity.cap_group = "tallers"  # no such cap for 2026
+    app = app_on(plan_url, "prioritzacio")
+    assert not app.exception
+    message = app.error[0].value
+    assert "No es pot calcular l'escenari" in message
+    assert "Activitat A1-01: el grup de límit «tallers» no existeix" in message
+    # The editor is still there to put it right.
+    assert app.data_editor

@@ -1,0 +1,114 @@
+"""The plan's activities in a data editor: costs, hours, flags, scores, groups, dependencies.
+
+The edits are saved together or not at all: the service refuses bad cells with a message naming
+the row and the column, and a row someone else saved meanwhile."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from db.session import session_scope
+from services import plan
+from services.errors import ValidationError
+from ui.data import get_engine, query
+from ui.layout import current_username, presentation_mode
+from ui.prioritisation import after_write
+
+# The editor's key changes after a save, so it starts again from the saved plan.
+GENERATION_KEY = "prioritzacio_editor_generation"
+
+
+def editor_key() -> str:
+    return f"prioritzacio_editor_{st.session_state.get(GENERATION_KEY, 0)}"
+
+
+def _column_config(caps: dict[str, int]) -> dict[str, object]:
+    labels = plan.COLUMN_LABELS
+    scores = {
+        column: st.column_config.NumberColumn(
+            labels[column], min_value=0, max_value=5, step=1, format="%d", width="small"
+        )
+        for column in plan.SCORE_COLUMNS
+    }
+    return {
+        "code": st.column_config.TextColumn(labels["code"], width="small"),
+        "axis": st.column_config.NumberColumn(labels["axis"], format="%d", width="small"),
+        "title": st.column_config.TextColumn(labels["title"], width="medium"),
+        "conveni": st.column_config.CheckboxColumn(labels["conveni"]),
+        "mandatory": st.column_config.CheckboxColumn(labels["mandatory"]),
+        # No minimum on purpose: a negative number gets the service's Catalan message.
+        "estimated_cost_eur": st.column_config.NumberColumn(
+            labels["estimated_cost_eur"], step=0.01, format="localized"
+        ),
+        "staff_hours": st.column_config.NumberColumn(
+            labels["staff_hours"], step=0.5, format="localized"
+        ),
+        **scores,
+        "cap_group": st.column_config.SelectboxColumn(
+            labels["cap_group"],
+            options=list(caps),
+            help="Grups amb un màxim d'activitats l'any (p. ex. 3 jornades).",
+        ),
+        "exclusive_group": st.column_config.TextColumn(
+            labels["exclusive_group"],
+            max_chars=40,
+            help="Activitats amb el mateix nom de grup són alternatives: només se'n fa una.",
+        ),
+        "depends_on": st.column_config.TextColumn(
+            labels["depends_on"],
+            help="Codis de les activitats de què depèn, separats per punt i coma.",
+        ),
+    }
+
+
+def activity_editor(year: int) -> None:
+    if presentation_mode():
+        st.info("L'edició de les activitats no es mostra en mode presentació.")
+        return
+    table = query(plan.plan_table, year=year)
+    if table.empty:
+        st.info(f"No hi ha cap activitat del pla {year} per editar.")
+        return
+    st.caption(
+        "Editeu les cel·les i deseu: es desa tot junt o res. El codi, l'eix i el títol vénen "
+        "del Pla de Treball."
+    )
+    edited = st.data_editor(
+        table,
+        key=editor_key(),
+        hide_index=True,
+        num_rows="fixed",
+        width="stretch",
+        height=600,
+        column_order=list(plan.COLUMN_LABELS),
+        column_config=_column_config(query(plan.plan_caps, year=year)),
+        disabled=["code", "axis", "title"],
+    )
+    edits = plan.edits_from_tables(table, edited)
+    save_column, discard_column, count_column = st.columns([1, 1, 3])
+    save = save_column.button(
+        "Desa els canvis",
+        type="primary",
+        disabled=not edits,
+        key="prioritzacio_editor_save",
+        icon=":material/save:",
+    )
+    if discard_column.button("Descarta", disabled=not edits, key="prioritzacio_editor_discard"):
+        st.session_state[GENERATION_KEY] = st.session_state.get(GENERATION_KEY, 0) + 1
+        st.rerun()
+    count_column.caption(f"{len(edits)} activitats modificades" if edits else "Cap canvi pendent.")
+    if not save:
+        return
+    try:
+        with session_scope(get_engine()) as session:
+            changed = plan.update_activities(
+                session=session, year=year, edits=edits, username=current_username()
+            )
+    except ValidationError as error:
+        st.error(
+            "No s'ha desat cap canvi:\n" + "\n".join(f"- {m}" for m in error.messages),
+            icon=":material/error:",
+        )
+    else:
+        st.session_state[GENERATION_KEY] = st.session_state.get(GENERATION_KEY, 0) + 1
+        after_write(f"Activitats desades: {changed}. L'escenari s'ha recalculat.")

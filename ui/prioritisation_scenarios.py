@@ -1,0 +1,138 @@
+"""Saved scenarios: the list, two side by side with what changes, XLSX for the minutes, delete."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from db.session import session_scope
+from services import scenarios
+from services.errors import ValidationError
+from services.formatting import fmt_date, fmt_eur, fmt_number
+from ui.data import get_engine, query
+from ui.layout import current_username
+from ui.prioritisation import after_write
+from ui.tables import XLSX_MIME, data_table
+
+
+def _rows_height(rows: int) -> int:
+    """A table tall enough to show every row without scrolling (35 px a row and the header)."""
+    return (rows + 1) * 35 + 3
+
+
+def _list_table(saved: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "Escenari": saved["name"],
+            "Conveni prorrogat": saved["conveni_extended"].map({True: "Sí", False: "No"}),
+            "Disponible": saved["available_eur"].map(lambda v: fmt_eur(v, 0)),
+            "Hores de l'equip": saved["staff_hours"].map(fmt_number),
+            "Primer el Conveni": saved["conveni_first"].map({True: "Sí", False: "No"}),
+            "Activitats finançades": saved["funded"],
+            "Cost finançat": saved["cost_eur"].map(lambda v: fmt_eur(v, 0)),
+            "Desat el": saved["created_at"].map(lambda v: fmt_date(v) if pd.notna(v) else ""),
+            "Notes": saved["notes"],
+        }
+    )
+
+
+def _comparison(names: dict[int, str]) -> None:
+    st.subheader("Compara dos escenaris")
+    ids = list(names)
+    left_column, right_column = st.columns(2)
+    left = left_column.selectbox(
+        "Escenari A",
+        ids,
+        format_func=names.get,
+        index=min(1, len(ids) - 1),
+        key="prioritzacio_compare_a",
+    )
+    right = right_column.selectbox(
+        "Escenari B", ids, format_func=names.get, index=0, key="prioritzacio_compare_b"
+    )
+    if left is None or right is None or left == right:
+        st.info("Trieu dos escenaris diferents per veure què canvia de l'un a l'altre.")
+        return
+    comparison = query(scenarios.compare_scenarios, left_id=int(left), right_id=int(right))
+    if comparison is None:
+        st.warning("Un dels escenaris ja no existeix.")
+        return
+    if comparison.left.plan_changed_since or comparison.right.plan_changed_since:
+        st.warning(
+            "El pla s'ha modificat després de desar algun d'aquests escenaris: la selecció és "
+            "la que es va desar, però els imports i les hores són els actuals."
+        )
+    data_table(
+        comparison.summary,
+        key="prioritzacio_compare_summary",
+        file_name="comparacio",
+        height=_rows_height(len(comparison.summary)),
+    )
+    if comparison.changes.empty:
+        st.info("Els dos escenaris financen exactament les mateixes activitats.")
+        return
+    entering = int((comparison.changes["Canvi"] == "Entra a B").sum())
+    leaving = len(comparison.changes) - entering
+    st.markdown(f"**Què canvia de A a B:** {entering} activitats hi entren i {leaving} en surten.")
+    data_table(
+        comparison.changes,
+        key="prioritzacio_compare_changes",
+        file_name="canvis",
+        column_config={
+            "Activitat": st.column_config.TextColumn(width="medium"),
+            "Motiu a A": st.column_config.TextColumn(width="medium"),
+            "Motiu a B": st.column_config.TextColumn(width="medium"),
+        },
+    )
+
+
+def _export_and_delete(names: dict[int, str]) -> None:
+    st.subheader("Exporta o esborra")
+    chosen = st.selectbox(
+        "Escenari", list(names), format_func=names.get, key="prioritzacio_export_choice"
+    )
+    if chosen is None:
+        return
+    name = names[chosen]
+    export_column, delete_column = st.columns([1, 1], width=520)
+    export_column.download_button(
+        "Exporta a XLSX per a l'acta",
+        data=query(scenarios.scenario_workbook, scenario_id=int(chosen)),
+        file_name=f"escenari_{name}.xlsx",
+        mime=XLSX_MIME,
+        icon=":material/download:",
+        on_click="ignore",
+        key="prioritzacio_export",
+    )
+    with delete_column.popover(
+        "Esborra…", icon=":material/delete:", key="prioritzacio_delete_confirm"
+    ):
+        st.markdown(f"Segur que voleu esborrar l'escenari «{name}»?")
+        if st.button("Sí, esborra'l", type="primary", key="prioritzacio_delete"):
+            try:
+                with session_scope(get_engine()) as session:
+                    scenarios.delete_scenario(
+                        session=session, scenario_id=int(chosen), username=current_username()
+                    )
+            except ValidationError as error:
+                for message in error.messages:
+                    st.error(message)
+            else:
+                after_write(f"Escenari «{name}» esborrat.")
+
+
+def saved_scenarios(year: int) -> None:
+    saved = query(scenarios.list_scenarios, year=year)
+    if saved.empty:
+        st.info(
+            "Encara no hi ha cap escenari desat. Ajusteu el pressupost a la pestanya "
+            "«Escenari» i deseu-lo amb un nom (p. ex. «Conveni prorrogat» i «Sense pròrroga»)."
+        )
+        return
+    data_table(_list_table(saved), key="prioritzacio_saved", file_name="escenaris")
+    names = dict(zip(saved["scenario_id"].astype(int), saved["name"], strict=True))
+    if len(names) < 2:
+        st.info("Deseu un altre escenari per poder-los comparar.")
+    else:
+        _comparison(names)
+    _export_and_delete(names)
