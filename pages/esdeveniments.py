@@ -1,13 +1,52 @@
-"""Esdeveniments."""
+"""Esdeveniments: which events are alive, registrations against attendance, the territories
+reached, who never comes, the thematic-day cap, and the check-in."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from services import events
+from services.follow_up import catalan_today
+from ui import events as widgets
+from ui.data import query
+from ui.layout import presentation_mode
+from ui.work_groups import show_flash
+
 
 def render() -> None:
+    today = catalan_today()
     st.title("Esdeveniments")
-    st.info("Aquesta pàgina encara s'està construint.")
+    show_flash()
+    filters = widgets.filters(today)
+    frame = query(events.events_table, today=today, filters=filters)
+    members = query(events.member_attendance, today=today, filters=filters)
+    cap = query(events.thematic_days, today=today, year=filters.year or today.year)
+    widgets.headline(frame, members, cap)
+    widgets.thematic_cap(cap)
+
+    names = ["Esdeveniments", "Territori", "Membres"]
+    if not presentation_mode():
+        names.append("Check-in")
+    # Lazy tabs: only the open one runs, so a rerun costs one tab, not four.
+    tabs = st.tabs(names, key="esdeveniments_tab", on_change="rerun")
+    if tabs[0].open:
+        with tabs[0]:
+            if frame.empty:
+                st.info("Cap esdeveniment no compleix els filtres triats.")
+            else:
+                widgets.event_lists(frame)
+                widgets.event_detail(frame, today)
+    if tabs[1].open:
+        with tabs[1]:
+            widgets.territory_section(
+                query(events.attendance_by_territory, today=today, filters=filters)
+            )
+    if tabs[2].open:
+        with tabs[2]:
+            widgets.members_section(members)
+    if len(tabs) > 3 and tabs[3].open:
+        with tabs[3]:
+            widgets.check_in(today)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,190 @@
+"""Esdeveniments through AppTest: the demo view, filters, check-in in the data editor,
+registering a member, the refusals that write nothing, and presentation mode."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from streamlit.testing.v1 import AppTest
+
+from db.migrate import upgrade_to_head
+from db.models import EventKind, Registration
+from db.session import make_engine, session_scope
+from services.follow_up import catalan_today
+from tests import factories as make
+
+
+@pytest.fixture
+def network(tmp_path: Path) -> dict:
+    """An assembly five days ago (Anna of Vic and Reus registered, no check-in yet) and a
+    thematic day in ten days (Reus registered)."""
+    url = f"sqlite:///{tmp_path / 'network.db'}"
+    engine = make_engine(url)
+    upgrade_to_head(engine)
+    today = catalan_today()
+    with session_scope(engine) as session:
+        vic = make.member(session, "Ajuntament de Vic")
+        reus = make.member(session, "Ajuntament de Reus", municipality_code="43123")
+        anna = make.person(session, vic, "Anna Puig", email="anna@vic.example.cat")
+        assembly = make.event(session, "Assemblea de tardor", today - timedelta(days=5))
+        make.registration(session, assembly, vic, person_id=anna.id)
+        make.registration(session, assembly, reus)
+        day = make.event(
+            session,
+            "Jornada temàtica: Cures",
+            today + timedelta(days=10),
+            kind=EventKind.THEMATIC_DAY,
+        )
+        make.registration(session, day, reus)
+        ids = {"vic": vic.id, "reus": reus.id, "assembly": assembly.id, "day": day.id}
+    engine.dispose()
+    return {"url": url, **ids}
+
+
+def _statuses(url: str, event_id: int) -> dict[int, str]:
+    with Session(make_engine(url)) as session:
+        rows = session.execute(
+            select(Registration.member_id, Registration.status).where(
+                Registration.event_id == event_id
+            )
+        ).all()
+    return {member_id: status.value for member_id, status in rows}
+
+
+def _registrations(url: str) -> int:
+    with Session(make_engine(url)) as session:
+        return session.scalar(select(func.count()).select_from(Registration)) or 0
+
+
+def _edit(app: AppTest, event_id: int, edits: dict[int, str]) -> AppTest:
+    """Seed the check-in editor's edit state (what a user's clicks in the grid produce)."""
+    app.session_state[f"esdeveniments_checkin_{event_id}"] = {
+        "edited_rows": {row: {"Estat": label} for row, label in edits.items()},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    return app.run()
+
+
+def _tab(app: AppTest, label: str) -> AppTest:
+    """Open a tab: the page's tabs are lazy, only the open one runs."""
+    app.session_state["esdeveniments_tab"] = label
+    return app.run()
+
+
+def _checkin(app: AppTest) -> AppTest:
+    return _tab(app, "Check-in")
+
+
+def _save(app: AppTest) -> AppTest:
+    return app.button(key="esdeveniments_checkin_save").click().run()
+
+
+def test_demo_shows_events_territory_members_and_the_thematic_cap(
+    app_on: Callable[..., AppTest], demo_sqlite_url: str
+) -> None:
+    app = app_on(demo_sqlite_url, "esdeveniments")
+    assert not app.exception
+    assert app.title[0].value == "Esdeveniments"
+    metrics = {m.label: m.value for m in app.metric}
+    # The demo calendar holds the plan's three thematic days this year.
+    assert metrics["Jornades"] == "3 de 3"
+    past = next(df.value for df in app.dataframe if "Primer cop" in df.value.columns)
+    assert len(past) > 10
+    assert "Sessió de grup de treball" not in set(past["Tipus"])
+    app = _tab(app, "Territori")
+    assert not app.exception
+    comarques = next(df.value for df in app.dataframe if "Abast" in df.value.columns)
+    assert len(comarques) > 10
+    app = _tab(app, "Membres")
+    assert not app.exception
+    assert any("Situació" in df.value.columns for df in app.dataframe)  # who never comes
+    app = _checkin(app)
+    assert not app.exception
+    assert app.data_editor, "the check-in editor is there for the team"
+    app = _tab(app, "Esdeveniments")
+
+    app.checkbox(key="esdeveniments_sessions").check().run()
+    past = next(df.value for df in app.dataframe if "Primer cop" in df.value.columns)
+    assert "Sessió de grup de treball" in set(past["Tipus"])
+    app.multiselect(key="esdeveniments_kind").set_value(["assembly"]).run()
+    app.checkbox(key="esdeveniments_sessions").uncheck().run()
+    past = next(df.value for df in app.dataframe if "Primer cop" in df.value.columns)
+    assert set(past["Tipus"]) == {"Assemblea"}
+
+
+def test_check_in_marks_attendance_in_one_save(
+    app_on: Callable[..., AppTest], network: dict
+) -> None:
+    app = _checkin(app_on(network["url"], "esdeveniments"))
+    assert not app.exception
+    assert app.selectbox(key="esdeveniments_checkin_event").value == network["assembly"]
+    editor = app.data_editor[0].value
+    assert editor["Membre"].tolist() == ["Ajuntament de Reus", "Ajuntament de Vic"]
+    app = _edit(app, network["assembly"], {0: "No s'hi ha presentat", 1: "Hi ha assistit"})
+    assert app.button(key="esdeveniments_checkin_save").label == "Desa el check-in (2 canvis)"
+    app = _save(app)
+    assert not app.exception
+    assert "2 inscripcions actualitzades" in app.success[0].value
+    assert _statuses(network["url"], network["assembly"]) == {
+        network["reus"]: "no_show",
+        network["vic"]: "attended",
+    }
+    assert app.data_editor[0].value["Estat"].tolist() == ["No s'hi ha presentat", "Hi ha assistit"]
+
+
+def test_attendance_for_a_future_event_is_refused(
+    app_on: Callable[..., AppTest], network: dict
+) -> None:
+    app = _checkin(app_on(network["url"], "esdeveniments"))
+    app.selectbox(key="esdeveniments_checkin_event").set_value(network["day"]).run()
+    app = _save(_edit(app, network["day"], {0: "Hi ha assistit"}))
+    assert not app.exception
+    assert "No s'ha desat el check-in" in app.error[0].value
+    assert "encara no s'ha fet" in app.error[0].value
+    assert _statuses(network["url"], network["day"]) == {network["reus"]: "registered"}
+
+
+def test_register_a_member_and_refuse_a_duplicate(
+    app_on: Callable[..., AppTest], network: dict
+) -> None:
+    app = _checkin(app_on(network["url"], "esdeveniments"))
+    app.selectbox(key="esdeveniments_checkin_event").set_value(network["day"]).run()
+    app.selectbox(key="esdeveniments_register_member").set_value(network["vic"]).run()
+    assert (
+        "Anna Puig (Personal tècnic)" in app.selectbox(key="esdeveniments_register_person").options
+    )
+    app = app.button(key="esdeveniments_register_submit").click().run()
+    assert not app.exception
+    assert "Ajuntament de Vic inscrit a l'esdeveniment (Inscrit)" in app.success[0].value
+    assert _registrations(network["url"]) == 4
+    assert "Ajuntament de Vic" in app.data_editor[0].value["Membre"].tolist()
+
+    app.selectbox(key="esdeveniments_register_member").set_value(network["reus"]).run()
+    app = app.button(key="esdeveniments_register_submit").click().run()
+    assert not app.exception
+    assert "Inscripció duplicada: Ajuntament de Reus ja està inscrit" in app.error[0].value
+    assert _registrations(network["url"]) == 4
+
+
+def test_presentation_mode_hides_persons_and_the_check_in(
+    app_on: Callable[..., AppTest], network: dict
+) -> None:
+    app = _checkin(app_on(network["url"], "esdeveniments"))
+    assert "Anna Puig" in app.data_editor[0].value["Persona"].tolist()
+    app.toggle(key="presentation_mode").set_value(True).run()
+    assert not app.exception
+    assert [t.label for t in app.tabs] == ["Esdeveniments", "Territori", "Membres"]
+    shown = ""
+    for label in ("Esdeveniments", "Territori", "Membres"):
+        app = _tab(app, label)
+        assert not app.exception and not app.data_editor
+        shown += " ".join(str(df.value.values) for df in app.dataframe)
+        shown += " ".join(md.value for md in app.markdown)
+    assert "Anna Puig" not in shown and "anna@vic.example.cat" not in shown
+    assert "Ajuntament de Vic" in shown  # members, not persons

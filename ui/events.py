@@ -1,0 +1,581 @@
+"""Widgets of the Esdeveniments page: filters, headline, event lists and detail, attendance by
+territory and by member, the thematic-day cap, and the check-in (data editor + registration)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from db.models import EventFormat, EventKind, RegistrationStatus
+from db.session import session_scope
+from services import events
+from services.errors import ValidationError
+from services.formatting import fmt_date, fmt_number
+from services.labels import EVENT_FORMAT, EVENT_KIND, REGISTRATION_STATUS
+from services.member_file import member_options, member_persons
+from ui.data import get_engine, query
+from ui.layout import current_username
+from ui.navigation import app_pages
+from ui.tables import data_table
+from ui.work_groups import after_write, column_dates, column_percent, percent, show_errors
+
+ALL_YEARS = "Tots"
+STATUS_BY_LABEL = {label: status.value for status, label in REGISTRATION_STATUS.items()}
+
+
+# --- Filters and headline ---------------------------------------------------------------------
+
+
+def filters(today: date) -> events.EventFilter:
+    years = query(events.event_years)
+    provinces = query(events.province_names)
+    kind, year, fmt, province, sessions = st.columns(
+        [3, 1.4, 2, 2, 1.6], vertical_alignment="bottom"
+    )
+    kinds = kind.multiselect(
+        "Tipus",
+        [k.value for k in EventKind if k != EventKind.WORK_GROUP_SESSION],
+        format_func=lambda k: EVENT_KIND[EventKind(k)],
+        key="esdeveniments_kind",
+        placeholder="Tots",
+    )
+    year_options: list[int | str] = [*years, ALL_YEARS]
+    chosen_year = year.selectbox(
+        "Any",
+        year_options,
+        index=year_options.index(today.year) if today.year in year_options else 0,
+        key="esdeveniments_year",
+    )
+    formats = fmt.multiselect(
+        "Format",
+        [f.value for f in EventFormat],
+        format_func=lambda f: EVENT_FORMAT[EventFormat(f)],
+        key="esdeveniments_format",
+        placeholder="Tots",
+    )
+    chosen_provinces = province.multiselect(
+        "Demarcació del lloc",
+        provinces,
+        key="esdeveniments_province",
+        placeholder="Totes",
+        help="On es fa l'esdeveniment; els virtuals no tenen lloc i queden fora del filtre.",
+    )
+    include_sessions = sessions.checkbox(
+        "Sessions de GT",
+        key="esdeveniments_sessions",
+        help="Inclou les sessions dels grups de treball, que tenen la seva pàgina (Grups de "
+        "Treball).",
+    )
+    return events.EventFilter(
+        year=None if chosen_year == ALL_YEARS else int(chosen_year),
+        kinds=tuple(kinds),
+        formats=tuple(formats),
+        provinces=tuple(chosen_provinces),
+        include_sessions=include_sessions,
+    )
+
+
+def headline(frame: pd.DataFrame, members: pd.DataFrame, cap: events.ThematicDays) -> None:
+    past = frame[~frame["upcoming"]]
+    expected = int((past["registrations"] - past["cancelled"]).sum())
+    attended = int(past["attended"].sum())
+    came = int((members["attended"] > 0).sum()) if len(members) else 0
+    # Four short figures: they must stay readable in presentation mode's large type.
+    columns = st.columns(4)
+    columns[0].metric(
+        "Esdeveniments",
+        fmt_number(len(past)),
+        delta=f"fets · {fmt_number(len(frame) - len(past))} per fer",
+        delta_color="off",
+        delta_arrow="off",
+        border=True,
+    )
+    columns[1].metric(
+        "Assistència",
+        percent(attended / expected) if expected else "—",
+        delta=f"{fmt_number(attended)} de {fmt_number(expected)}",
+        delta_color="off",
+        delta_arrow="off",
+        help="Assistències sobre inscripcions no cancel·lades, als esdeveniments ja fets.",
+        border=True,
+    )
+    columns[2].metric(
+        "Presents",
+        fmt_number(came),
+        delta=f"{percent(came / len(members)) if len(members) else '—'} dels actius",
+        delta_color="off",
+        delta_arrow="off",
+        help="Membres actius que han anat com a mínim a un dels esdeveniments fets, i la part "
+        "dels membres actius que representen.",
+        border=True,
+    )
+    limit = fmt_number(cap.max_count) if cap.max_count is not None else "∞"
+    columns[3].metric(
+        "Jornades",
+        f"{fmt_number(cap.scheduled)} de {limit}",
+        delta=f"{fmt_number(cap.held)} fetes · {fmt_number(cap.upcoming)} previstes",
+        delta_color="off",
+        delta_arrow="off",
+        help=f"Jornades temàtiques al calendari del {cap.year}, contra el màxim que fixa el pla "
+        "(apartat 5).",
+        border=True,
+    )
+
+
+def thematic_cap(cap: events.ThematicDays) -> None:
+    if cap.max_count is None:
+        st.caption(f"El pla {cap.year} no fixa cap límit de jornades temàtiques.")
+    else:
+        st.progress(
+            min(cap.scheduled / cap.max_count, 1.0) if cap.max_count else 1.0,
+            text=f"Jornades temàtiques {cap.year}: {fmt_number(cap.held)} fetes i "
+            f"{fmt_number(cap.upcoming)} previstes, d'un màxim de {fmt_number(cap.max_count)} "
+            f"(el pla en proposa {fmt_number(cap.plan_candidates)} de candidates).",
+        )
+    if cap.over_cap:
+        st.warning(
+            f"Hi ha {fmt_number(cap.scheduled)} jornades temàtiques al calendari del {cap.year}: "
+            f"el pla en permet {fmt_number(cap.max_count or 0)}.",
+            icon=":material/warning:",
+        )
+    if cap.days:
+        st.caption(
+            " · ".join(
+                f"{fmt_date(d)} {title.removeprefix('Jornada temàtica: ')} "
+                f"({'feta' if held else 'prevista'})"
+                for d, title, held in cap.days
+            )
+        )
+
+
+# --- Lists and detail -------------------------------------------------------------------------
+
+
+def event_lists(frame: pd.DataFrame) -> None:
+    upcoming = frame[frame["upcoming"]].iloc[::-1]
+    past = frame[~frame["upcoming"]]
+    st.subheader(f"Properes ({fmt_number(len(upcoming))})")
+    if upcoming.empty:
+        st.info("No hi ha cap esdeveniment previst amb aquests filtres.")
+    else:
+        data_table(
+            pd.DataFrame(
+                {
+                    "Data": column_dates(upcoming["held_on"]),
+                    "Esdeveniment": upcoming["title"],
+                    "Tipus": upcoming["kind_label"],
+                    "Format": upcoming["format"],
+                    "Lloc": upcoming["place"].replace("", "En línia"),
+                    "Inscripcions": upcoming["registrations"] - upcoming["cancelled"],
+                    "Membres": upcoming["members"],
+                    "Cancel·lades": upcoming["cancelled"],
+                }
+            ),
+            key="esdeveniments_upcoming",
+            file_name="esdeveniments-propers",
+        )
+    st.subheader(f"Fets ({fmt_number(len(past))})")
+    if past.empty:
+        st.info("No hi ha cap esdeveniment fet amb aquests filtres.")
+        return
+    table = pd.DataFrame(
+        {
+            "Data": column_dates(past["held_on"]),
+            "Esdeveniment": past["title"],
+            "Tipus": past["kind_label"],
+            "Format": past["format"],
+            "Lloc": past["place"].replace("", "En línia"),
+            "Inscripcions": past["registrations"],
+            "Assistències": past["attended"],
+            "No presentats": past["no_show"],
+            "Cancel·lades": past["cancelled"],
+            "Pendents": past["pending"],
+            "Assistència": column_percent(past["attendance_rate"]),
+            "Membres": past["members_attended"],
+            "Primer cop": past["first_time"],
+        }
+    )
+    if not past["pending"].any():
+        table = table.drop(columns="Pendents")
+    data_table(
+        table,
+        key="esdeveniments_past",
+        file_name="esdeveniments-fets",
+        column_config={"Esdeveniment": st.column_config.TextColumn(width="medium")},
+    )
+    st.caption(
+        "**Assistència**: assistències sobre inscripcions no cancel·lades. **Membres**: "
+        "membres presents (un cop encara que hi vagin dues persones). **Primer cop**: membres "
+        "per als quals era la primera activitat de la XMESS a què anaven."
+        + (
+            " **Pendents**: inscripcions d'esdeveniments ja fets sense check-in."
+            if past["pending"].any()
+            else ""
+        )
+    )
+
+
+def event_detail(frame: pd.DataFrame, today: date) -> None:
+    st.subheader("Detall d'un esdeveniment")
+    if frame.empty:
+        return
+    labels = {
+        int(row.event_id): f"{row.held_on.strftime('%d/%m/%Y')} · {row.title}"
+        for row in frame.itertuples(index=False)
+    }
+    past = frame.index[~frame["upcoming"]]
+    default = frame.index.get_loc(past[0]) if len(past) else 0
+    event_id = st.selectbox(
+        "Esdeveniment",
+        list(labels),
+        index=default,
+        format_func=labels.get,
+        key="esdeveniments_detail",
+    )
+    if event_id is None:
+        return
+    row = frame[frame["event_id"] == event_id].iloc[0]
+    st.markdown(
+        f"**{row['title']}** · {row['kind_label']} · {row['format']}"
+        + (f" · {row['place']} ({row['comarca']})" if row["place"] else " · En línia")
+    )
+    figures = [
+        ("Inscripcions", row["registrations"]),
+        ("Assistències", row["attended"]),
+        ("No presentats", row["no_show"]),
+        ("Cancel·lades", row["cancelled"]),
+        ("Membres", row["members"] if row["upcoming"] else row["members_attended"]),
+        ("Primer cop", row["first_time"]),
+    ]
+    for start in (0, 3):
+        for column, (label, value) in zip(st.columns(3), figures[start : start + 3], strict=True):
+            column.metric(label, fmt_number(int(value)))
+    if row["upcoming"]:
+        st.caption("Encara no s'ha fet: les xifres d'assistència arribaran amb el check-in.")
+        return
+    st.caption(f"Taxa d'assistència: {percent(row['attendance_rate']) or '—'}")
+    territory = query(
+        events.attendance_by_territory,
+        today=today,
+        filters=events.EventFilter(),
+        event_id=int(event_id),
+    )
+    left, right = st.columns(2)
+    with left:
+        present = territory.by_comarca[territory.by_comarca["members_attended"] > 0]
+        if present.empty:
+            st.info("Cap membre no hi consta com a present.")
+        else:
+            data_table(
+                pd.DataFrame(
+                    {
+                        "Demarcació": present["province"],
+                        "Comarca": present["comarca"],
+                        "Membres presents": present["members_attended"],
+                    }
+                ),
+                key="esdeveniments_detail_comarca",
+                file_name="assistencia-per-comarca",
+            )
+    with right:
+        first = query(events.first_time_members, event_id=int(event_id), today=today)
+        if first.empty:
+            st.caption("Cap membre no hi anava per primer cop.")
+        else:
+            st.markdown(f"**Hi anaven per primer cop** ({fmt_number(len(first))})")
+            st.markdown(
+                "\n".join(
+                    f"- {m} ({c})" for m, c in zip(first["member"], first["comarca"], strict=True)
+                )
+            )
+
+
+# --- Territory and members --------------------------------------------------------------------
+
+
+def territory_section(territory: events.TerritoryAttendance) -> None:
+    provinces = territory.by_province
+    if int(provinces["attendances"].sum()) == 0:
+        st.info("Cap assistència registrada als esdeveniments triats.")
+        return
+    chart_data = provinces.assign(
+        Abast=provinces["reach"].fillna(0.0),
+        Etiqueta=[
+            f"{fmt_number(a)} de {fmt_number(m)}"
+            for a, m in zip(provinces["members_attended"], provinces["active_members"], strict=True)
+        ],
+    )
+    base = alt.Chart(chart_data, title="Membres que hi han anat, per demarcació").encode(
+        x=alt.X(
+            "Abast:Q",
+            title="Part dels membres actius",
+            axis=alt.Axis(format="%"),
+            scale=alt.Scale(domain=[0, 1]),
+        ),
+        y=alt.Y("province:N", title=None),
+        tooltip=[
+            alt.Tooltip("province:N", title="Demarcació"),
+            alt.Tooltip("Etiqueta:N", title="Membres"),
+            alt.Tooltip("attendances:Q", title="Assistències"),
+            alt.Tooltip("Abast:Q", title="Abast", format=".0%"),
+        ],
+    )
+    bars = base.mark_bar(color="#1f77b4")
+    # The counts at the bar's end ("38 de 41" reads better than a bare percentage): inside a
+    # long bar, after a short one.
+    inside = (
+        base.transform_filter("datum.Abast >= 0.3")
+        .mark_text(align="right", dx=-6, color="white", fontSize=13)
+        .encode(text="Etiqueta:N")
+    )
+    after = (
+        base.transform_filter("datum.Abast < 0.3")
+        .mark_text(align="left", dx=6, color="#333", fontSize=13)
+        .encode(text="Etiqueta:N")
+    )
+    chart = (bars + inside + after).properties(height=alt.Step(44))
+    left, right = st.columns([2, 3])
+    left.altair_chart(chart, width="stretch")
+    comarques = territory.by_comarca
+    with right:
+        data_table(
+            pd.DataFrame(
+                {
+                    "Demarcació": comarques["province"],
+                    "Comarca": comarques["comarca"],
+                    "Membres": comarques["active_members"],
+                    "Hi han anat": comarques["members_attended"],
+                    "Abast": column_percent(comarques["reach"]),
+                    "Assistències": comarques["attendances"],
+                }
+            ),
+            key="esdeveniments_comarques",
+            file_name="assistencia-per-comarca",
+            height=360,
+        )
+    st.caption(
+        "**Membres**: membres actius de la comarca. **Hi han anat**: quants d'ells han anat com "
+        "a mínim a un dels esdeveniments fets que compleixen els filtres. **Abast**: la part "
+        "que representen."
+    )
+    absent = comarques[comarques["members_attended"] == 0]
+    if not absent.empty:
+        st.warning(
+            "Comarques amb membres on ningú no ha anat a cap d'aquests esdeveniments: "
+            + ", ".join(absent["comarca"]),
+            icon=":material/location_off:",
+        )
+
+
+def members_section(members: pd.DataFrame) -> None:
+    if members.empty:
+        st.info("No hi ha cap membre actiu.")
+        return
+    never = members[members["attended"] == 0]
+    st.subheader(f"Membres que no hi han anat mai ({fmt_number(len(never))})")
+    if never.empty:
+        st.success("Tots els membres actius han anat com a mínim a un d'aquests esdeveniments.")
+    else:
+        reason = never["registered"].map(
+            lambda n: (
+                f"Inscrit {fmt_number(n)} {'cop' if n == 1 else 'cops'} sense anar-hi"
+                if n
+                else "No s'hi inscriu"
+            )
+        )
+        data_table(
+            pd.DataFrame(
+                {
+                    "Membre": never["member"],
+                    "Comarca": never["comarca"],
+                    "Demarcació": never["province"],
+                    "Situació": reason,
+                    "Última activitat de la XMESS": column_dates(never["last_attended"], "Mai"),
+                }
+            ),
+            key="esdeveniments_never",
+            file_name="membres-que-no-hi-van",
+        )
+    st.subheader("Assistència per membre")
+    ordered = members.sort_values(["attended", "member"], ascending=[False, True])
+    data_table(
+        pd.DataFrame(
+            {
+                "Membre": ordered["member"],
+                "Comarca": ordered["comarca"],
+                "Demarcació": ordered["province"],
+                "Inscrit a": ordered["registered"],
+                "Hi ha anat": ordered["attended"],
+                "No presentat": ordered["no_show"],
+                "Assistència": column_percent(ordered["attendance_rate"]),
+                "Última activitat de la XMESS": column_dates(ordered["last_attended"], "Mai"),
+            }
+        ),
+        key="esdeveniments_members",
+        file_name="assistencia-per-membre",
+    )
+    st.caption(
+        "Comptat sobre els esdeveniments ja fets que compleixen els filtres; un esdeveniment "
+        "compta una vegada per membre encara que hi vagin dues persones."
+    )
+    st.page_link(
+        app_pages()["grups"],
+        label="L'índex de participació i la llista de cura de membres són a Grups de Treball",
+        icon=":material/groups:",
+    )
+
+
+# --- Check-in ---------------------------------------------------------------------------------
+
+
+def check_in(today: date) -> None:
+    options = query(events.checkin_options, today=today)
+    if options.empty:
+        st.info("No hi ha cap esdeveniment en els quatre mesos al voltant d'avui.")
+        return
+    labels = dict(zip(options["event_id"].astype(int), options["label"], strict=True))
+    defaults = options.index[options["default"]]
+    event_id = st.selectbox(
+        "Esdeveniment",
+        list(labels),
+        index=int(defaults[0]) if len(defaults) else 0,
+        format_func=labels.get,
+        key="esdeveniments_checkin_event",
+        help="Esdeveniments i sessions de grup dels quatre mesos anteriors i posteriors a avui.",
+    )
+    if event_id is None:
+        return
+    event_id = int(event_id)
+    facts = query(events.event_facts, event_id=event_id)
+    registrations = query(events.event_registrations, event_id=event_id)
+    if facts is not None and facts["held_on"] > today:
+        st.caption(
+            f"Aquest esdeveniment és el {fmt_date(facts['held_on'])}: ara s'hi poden afegir "
+            "inscripcions o cancel·lacions; l'assistència es marca el dia que es fa."
+        )
+    _editor(event_id, registrations, today)
+    st.divider()
+    _register_form(event_id, today)
+
+
+def _editor(event_id: int, registrations: pd.DataFrame, today: date) -> None:
+    if registrations.empty:
+        st.info("Encara no hi ha cap inscripció en aquest esdeveniment.")
+        return
+    counts = registrations["status"].value_counts()
+    st.caption(
+        " · ".join(
+            f"{label}: {fmt_number(int(counts.get(status.value, 0)))}"
+            for status, label in REGISTRATION_STATUS.items()
+        )
+    )
+    shown = pd.DataFrame(
+        {
+            "Membre": registrations["member"],
+            "Persona": registrations["person"],
+            "Rol": registrations["role"],
+            "Comarca": registrations["comarca"],
+            "Estat": registrations["status"].map(
+                lambda s: REGISTRATION_STATUS[RegistrationStatus(s)]
+            ),
+        }
+    )
+    edited = st.data_editor(
+        shown,
+        key=f"esdeveniments_checkin_{event_id}",
+        hide_index=True,
+        width="stretch",
+        num_rows="fixed",
+        disabled=["Membre", "Persona", "Rol", "Comarca"],
+        column_config={
+            "Estat": st.column_config.SelectboxColumn(
+                "Estat", options=list(REGISTRATION_STATUS.values()), required=True
+            )
+        },
+    )
+    changed = edited["Estat"] != shown["Estat"]
+    saved = st.button(
+        f"Desa el check-in ({fmt_number(int(changed.sum()))} canvis)",
+        type="primary",
+        key="esdeveniments_checkin_save",
+        disabled=not changed.any(),
+    )
+    if not saved:
+        return
+    changes = tuple(
+        (int(registration_id), STATUS_BY_LABEL[label])
+        for registration_id, label in zip(
+            registrations.loc[changed, "registration_id"], edited.loc[changed, "Estat"], strict=True
+        )
+    )
+    try:
+        with session_scope(get_engine()) as session:
+            count = events.save_check_in(
+                session=session,
+                event_id=event_id,
+                changes=changes,
+                today=today,
+                username=current_username(),
+            )
+    except ValidationError as error:
+        show_errors("No s'ha desat el check-in:", error)
+    else:
+        # A fresh editor key would be cleaner, but the edits are now the stored state.
+        st.session_state.pop(f"esdeveniments_checkin_{event_id}", None)
+        after_write(f"Check-in desat: {fmt_number(count)} inscripcions actualitzades.")
+
+
+def _register_form(event_id: int, today: date) -> None:
+    st.markdown("**Inscriu un membre o una persona**")
+    members = query(member_options, today=today)
+    names = dict(zip(members["member_id"].astype(int), members["member"], strict=True))
+    left, middle, right = st.columns(3)
+    member_id = left.selectbox(
+        "Membre",
+        list(names),
+        format_func=names.get,
+        index=None,
+        placeholder="Tria un membre…",
+        key="esdeveniments_register_member",
+    )
+    persons = (
+        query(member_persons, member_id=int(member_id))
+        if member_id is not None
+        else pd.DataFrame(columns=["person_id", "Nom", "Rol"])
+    )
+    person_labels: dict[int | None, str] = {None: "— Sense persona concreta"}
+    person_labels |= {
+        int(p): f"{n} ({r})"
+        for p, n, r in zip(persons["person_id"], persons["Nom"], persons["Rol"], strict=True)
+    }
+    person_id = middle.selectbox(
+        "Persona",
+        list(person_labels),
+        format_func=person_labels.get,
+        key="esdeveniments_register_person",
+    )
+    status = right.selectbox(
+        "Estat",
+        list(RegistrationStatus),
+        format_func=lambda s: REGISTRATION_STATUS[s],
+        key="esdeveniments_register_status",
+    )
+    if not st.button("Inscriu a l'esdeveniment", key="esdeveniments_register_submit"):
+        return
+    if member_id is None:
+        st.error("No s'ha fet la inscripció:\n- Membre: cal triar-ne un.", icon=":material/error:")
+        return
+    form = events.RegistrationForm(
+        event_id=event_id, member_id=int(member_id), person_id=person_id, status=status
+    )
+    try:
+        with session_scope(get_engine()) as session:
+            events.register(session=session, form=form, today=today, username=current_username())
+    except ValidationError as error:
+        show_errors("No s'ha fet la inscripció:", error)
+    else:
+        who = person_labels[person_id] if person_id is not None else names[int(member_id)]
+        after_write(f"{who} inscrit a l'esdeveniment ({REGISTRATION_STATUS[status]}).")

@@ -1,0 +1,638 @@
+"""Widgets of the Grups de Treball page: the groups' table and trend, the member × group
+heatmap, members in no group, the participation index, and the enrolment and session forms."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from db.models import EventFormat
+from db.session import session_scope
+from services import participation, work_groups
+from services.errors import ValidationError
+from services.formatting import fmt_date, fmt_number, fmt_percent
+from services.labels import EVENT_FORMAT
+from services.member_file import member_options
+from ui.data import clear_caches, get_engine, query
+from ui.layout import current_username
+from ui.tables import data_table
+
+_FLASH_KEY = "participation_flash"
+# Beyond this many rows the heatmap stops being readable; the user filters instead.
+HEATMAP_MAX_MEMBERS = 80
+
+
+def show_flash() -> None:
+    """A success message left by the previous run's write, shown once."""
+    message = st.session_state.pop(_FLASH_KEY, None)
+    if message:
+        st.success(message, icon=":material/check_circle:")
+
+
+def after_write(message: str) -> None:
+    clear_caches()
+    st.session_state[_FLASH_KEY] = message
+    st.rerun()
+
+
+def show_errors(title: str, error: ValidationError) -> None:
+    st.error(title + "\n" + "\n".join(f"- {m}" for m in error.messages), icon=":material/error:")
+
+
+def percent(value: float | None) -> str:
+    return "" if value is None or pd.isna(value) else fmt_percent(value)
+
+
+def column_dates(values: pd.Series, empty: str = "") -> pd.Series:
+    """``dd/mm/yyyy`` per row, as ``fmt_date`` writes it, without Babel's cost per call: member
+    tables reach hundreds of rows at scale 10."""
+    return values.map(lambda d: d.strftime("%d/%m/%Y") if isinstance(d, date) else empty)
+
+
+def column_percent(values: pd.Series) -> pd.Series:
+    """``46 %`` per row, as ``fmt_percent`` writes it (no thousands: ratios stay under 10)."""
+    return values.map(lambda v: "" if pd.isna(v) else f"{round(v * 100)}\u00a0%")
+
+
+def points(value: float | None) -> str:
+    """A change of rate in percentage points: ``-0.2`` → ``−20 punts``."""
+    if value is None or pd.isna(value):
+        return ""
+    rounded = round(value * 100)
+    arrow = "↓" if rounded < 0 else ("↑" if rounded > 0 else "=")
+    return f"{arrow} {fmt_number(abs(rounded))} punts"
+
+
+# --- Summary ----------------------------------------------------------------------------------
+
+
+def headline(overview: pd.DataFrame, matrix: pd.DataFrame, no_group: int, members: int) -> None:
+    active = overview[~overview["suspended"]]
+    # "In a group" means an active group: a suspended one (Finançament) does not meet.
+    in_a_group = members - no_group
+    never = _enrolled_never_came(matrix)
+    # Four short figures: they must stay readable in presentation mode's large type.
+    columns = st.columns(4)
+    columns[0].metric(
+        "Grups actius",
+        fmt_number(len(active)),
+        delta=f"{fmt_number(len(overview) - len(active))} en suspens",
+        delta_color="off",
+        delta_arrow="off",
+        border=True,
+    )
+    columns[1].metric(
+        "Assistència",
+        percent(active["attendance_rate"].mean()),
+        delta=f"{fmt_number(int(active['sessions'].sum()))} sessions",
+        delta_color="off",
+        delta_arrow="off",
+        help="Mitjana de les sessions dels darrers 12 mesos (i quantes n'hi ha hagut): membres "
+        "inscrits que hi van "
+        "assistir sobre els inscrits el dia de la sessió.",
+        border=True,
+    )
+    columns[2].metric(
+        "En grups",
+        fmt_number(in_a_group),
+        delta=f"{percent(in_a_group / members) if members else '—'} dels actius",
+        delta_color="off",
+        delta_arrow="off",
+        help="Membres actius inscrits avui en algun grup actiu, i la part dels membres actius "
+        "que representen.",
+        border=True,
+    )
+    columns[3].metric(
+        "Sense grup",
+        fmt_number(no_group),
+        delta=f"+{fmt_number(never['member_id'].nunique())} inscrits absents",
+        delta_color="off",
+        delta_arrow="off",
+        help="Membres actius que no són a cap grup actiu; i membres inscrits que no han anat a "
+        "cap sessió del seu grup en 12 mesos.",
+        border=True,
+    )
+
+
+def groups_table(overview: pd.DataFrame) -> None:
+    table = pd.DataFrame(
+        {
+            "Grup": overview["work_group"],
+            "Estat": overview["status"],
+            "Inscrits": overview["members"],
+            "Actius": overview["active_members"],
+            "Sessions": overview["sessions"],
+            "Assistència": column_percent(overview["attendance_rate"]),
+            "Tendència": overview["trend"].map(points),
+            "Última sessió": column_dates(overview["last_session"]),
+            "Propera sessió": column_dates(overview["next_session"]),
+            "Alerta": overview["falling"].map({True: "A la baixa", False: ""}),
+        }
+    )
+    data_table(table, key="grups_overview", file_name="grups-de-treball")
+    st.caption(
+        "**Inscrits**: membres del grup avui. **Actius**: membres que han anat com a mínim a "
+        "una sessió del grup els darrers 12 mesos. **Sessions** i **Assistència** (membres "
+        "inscrits presents sobre inscrits, de mitjana): darrers 12 mesos. **Tendència**: "
+        "assistència dels darrers 6 mesos menys la dels 6 anteriors. "
+        f"Un grup és **a la baixa** si perd {fmt_number(work_groups.FALLING_POINTS * 100)} "
+        "punts o més, o si ha deixat de reunir-se."
+    )
+
+
+def falling_groups(overview: pd.DataFrame) -> None:
+    falling = overview[overview["falling"]]
+    if falling.empty:
+        st.success("Cap grup actiu no perd participació.", icon=":material/trending_up:")
+        return
+    lines = []
+    for row in falling.itertuples(index=False):
+        if pd.isna(row.rate_recent):
+            lines.append(f"- **{row.work_group}**: cap sessió els darrers 6 mesos")
+        else:
+            lines.append(
+                f"- **{row.work_group}**: {percent(row.rate_before)} → {percent(row.rate_recent)} "
+                f"({points(row.trend)})"
+            )
+    st.warning(
+        "Grups on baixa la participació:\n" + "\n".join(lines), icon=":material/trending_down:"
+    )
+
+
+def trend_chart(trend: pd.DataFrame) -> None:
+    """Group × quarter grid: one glance tells which groups meet and how many come."""
+    st.subheader("Assistència per trimestre")
+    if trend.empty:
+        st.info("Encara no hi ha cap sessió dels grups en els darrers dos anys.")
+        return
+    base = alt.Chart(trend).encode(
+        x=alt.X("quarter:O", title=None, sort="ascending", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("work_group:N", title=None, axis=alt.Axis(labelLimit=260)),
+    )
+    cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
+        color=alt.Color(
+            "rate:Q",
+            title="Assistència",
+            scale=alt.Scale(domain=[0, 1], scheme="blues"),
+            legend=alt.Legend(format="%"),
+        ),
+        tooltip=[
+            alt.Tooltip("work_group:N", title="Grup"),
+            alt.Tooltip("quarter:O", title="Trimestre"),
+            alt.Tooltip("sessions:Q", title="Sessions"),
+            alt.Tooltip("attendances:Q", title="Assistències"),
+            alt.Tooltip("rate:Q", title="Assistència", format=".0%"),
+        ],
+    )
+    labels = base.mark_text(fontSize=12).encode(
+        text=alt.Text("rate:Q", format=".0%"),
+        color=alt.condition("datum.rate > 0.6", alt.value("white"), alt.value("#333")),
+    )
+    st.altair_chart((cells + labels).properties(height=alt.Step(30)), width="stretch")
+    st.caption(
+        "Assistència mitjana de les sessions de cada trimestre (membres inscrits presents sobre "
+        "inscrits). Una casella buida: el grup no es va reunir aquell trimestre."
+    )
+
+
+# --- Members ----------------------------------------------------------------------------------
+
+
+def _enrolled_never_came(matrix: pd.DataFrame) -> pd.DataFrame:
+    if matrix.empty:
+        return matrix
+    return matrix[matrix["enrolled"] & (matrix["sessions"] > 0) & (matrix["attended"] == 0)]
+
+
+def heatmap(matrix: pd.DataFrame, groups: list[str]) -> None:
+    st.subheader("Assistència per membre i grup (12 mesos)")
+    if matrix.empty:
+        st.info("Cap membre no està inscrit a cap grup ni ha anat a cap sessió.")
+        return
+    left, right = st.columns(2)
+    chosen_groups = left.multiselect(
+        "Grups", groups, key="grups_heatmap_groups", placeholder="Tots"
+    )
+    provinces = sorted(matrix["province"].unique())
+    chosen_provinces = right.multiselect(
+        "Demarcació", provinces, key="grups_heatmap_provinces", placeholder="Totes"
+    )
+    shown = matrix
+    if chosen_groups:
+        shown = shown[shown["work_group"].isin(chosen_groups)]
+    if chosen_provinces:
+        shown = shown[shown["province"].isin(chosen_provinces)]
+    if shown.empty:
+        st.info("Cap membre no compleix els filtres triats.")
+        return
+    members = sorted(shown["member"].unique())
+    if len(members) > HEATMAP_MAX_MEMBERS:
+        st.caption(
+            f"Es mostren els primers {fmt_number(HEATMAP_MAX_MEMBERS)} de "
+            f"{fmt_number(len(members))} membres per ordre alfabètic; filtreu per grup o "
+            "demarcació per veure'n la resta."
+        )
+        members = members[:HEATMAP_MAX_MEMBERS]
+        shown = shown[shown["member"].isin(members)]
+    chart_data = shown.assign(
+        Inscrit=shown["enrolled"].map({True: "Sí", False: "No (convidat)"}),
+        # Vega drops rows whose colour field is empty; -1 keeps them, painted grey below.
+        Taxa=shown["rate"].fillna(-1.0),
+        Assistencia=column_percent(shown["rate"]).replace("", "—"),
+    )
+    base = alt.Chart(chart_data).encode(
+        x=alt.X(
+            "work_group:N",
+            title=None,
+            axis=alt.Axis(orient="top", labelAngle=-35, labelLimit=160, labelOverlap=False),
+        ),
+        y=alt.Y(
+            "member:N", title=None, sort=members, axis=alt.Axis(labelLimit=260, labelOverlap=False)
+        ),
+    )
+    cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
+        color=alt.condition(
+            "datum.Taxa >= 0",
+            alt.Color(
+                "Taxa:Q",
+                title="Assistència",
+                scale=alt.Scale(domain=[0, 1], scheme="blues"),
+                legend=alt.Legend(format="%"),
+            ),
+            alt.value("#e6e6e6"),
+        ),
+        tooltip=[
+            alt.Tooltip("member:N", title="Membre"),
+            alt.Tooltip("work_group:N", title="Grup"),
+            alt.Tooltip("Inscrit:N"),
+            alt.Tooltip("sessions:Q", title="Sessions des que és al grup"),
+            alt.Tooltip("attended:Q", title="Hi ha anat"),
+            alt.Tooltip("Assistencia:N", title="Assistència"),
+        ],
+    )
+    labels = base.mark_text(fontSize=11).encode(
+        text=alt.Text("attended:Q"),
+        color=alt.condition("datum.Taxa > 0.6", alt.value("white"), alt.value("#333")),
+    )
+    st.altair_chart((cells + labels).properties(height=alt.Step(20)), width="stretch")
+    st.caption(
+        "Cada casella: sessions a què ha anat el membre (xifra) i la part de les sessions del "
+        "grup des que n'és membre (color). Gris: el grup no s'ha reunit des que s'hi va "
+        "inscriure, o el membre hi va com a convidat sense ser-ne membre."
+    )
+    never = _enrolled_never_came(shown)
+    if not never.empty:
+        st.markdown(f"**Inscrits que no han anat a cap sessió en 12 mesos** ({len(never)})")
+        data_table(
+            pd.DataFrame(
+                {
+                    "Membre": never["member"],
+                    "Grup": never["work_group"],
+                    "Sessions fetes": never["sessions"],
+                    "Demarcació": never["province"],
+                }
+            ),
+            key="grups_never",
+            file_name="inscrits-sense-assistencia",
+        )
+
+
+def without_group(no_group: pd.DataFrame, index: pd.DataFrame) -> None:
+    st.subheader("Membres que no són a cap grup")
+    if no_group.empty:
+        st.success("Tots els membres actius són en algun grup de treball.")
+        return
+    merged = no_group.merge(
+        index[["member_id", "index", "event_attendances"]], on="member_id", how="left"
+    )
+    st.caption(
+        f"{fmt_number(len(no_group))} membres actius no són a cap grup actiu "
+        "(Finançament, en suspens, no compta)."
+    )
+    data_table(
+        pd.DataFrame(
+            {
+                "Membre": merged["member"],
+                "Comarca": merged["comarca"],
+                "Demarcació": merged["province"],
+                "Membre des de": column_dates(merged["joined_on"]),
+                "Esdeveniments (12 mesos)": merged["event_attendances"].fillna(0).astype(int),
+                "Índex de participació": merged["index"].round(0).fillna(0).astype(int),
+            }
+        ),
+        key="grups_no_group",
+        file_name="membres-sense-grup",
+    )
+
+
+# --- Participation index ----------------------------------------------------------------------
+
+
+def index_explanation() -> None:
+    lines = [
+        f"- **{c.label}**: fins a {fmt_number(c.weight)} punts, el màxim a partir de "
+        f"{fmt_number(c.cap)} en 12 mesos ({c.why})."
+        for c in participation.COMPONENTS
+    ]
+    st.markdown(
+        "L'**índex de participació** (0-100) resumeix en una xifra com participa cada membre "
+        "els darrers 12 mesos:\n"
+        + "\n".join(lines)
+        + "\n\nCada part té un sostre perquè un sol canal molt actiu no amagui el silenci en "
+        "els altres. Les assistències compten esdeveniments diferents: si hi van dues persones "
+        "d'un mateix membre, compta una vegada. La **variació** compara amb els 12 mesos "
+        "anteriors; els membres que més baixen són la llista de **cura de membres** del pla."
+    )
+
+
+def bands_chart(bands: pd.DataFrame) -> None:
+    chart = (
+        alt.Chart(bands, title="Membres per franja d'índex")
+        .mark_bar()
+        .encode(
+            x=alt.X("band:N", title="Índex", sort=None),
+            xOffset=alt.XOffset("period:N", sort=["Fa 12 mesos", "Ara"]),
+            y=alt.Y("members:Q", title="Membres"),
+            color=alt.Color(
+                "period:N",
+                title=None,
+                sort=["Fa 12 mesos", "Ara"],
+                scale=alt.Scale(range=["#b0bec5", "#1f77b4"]),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            tooltip=[
+                alt.Tooltip("period:N", title="Període"),
+                alt.Tooltip("band:N", title="Índex"),
+                alt.Tooltip("members:Q", title="Membres"),
+            ],
+        )
+    )
+    st.altair_chart(chart, width="stretch")
+
+
+def _index_table(frame: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "Membre": frame["member"],
+            "Comarca": frame["comarca"],
+            # Whole points: the index is a guide, and numbers keep the columns sortable.
+            "Índex": frame["index"].round().astype(int),
+            "Índex anterior": frame["previous_index"].round().astype(int),
+            "Variació": frame["change"].round().astype(int),
+            "Contactes": frame["contacts"],
+            "Sessions de grup": frame["work_group_attendances"],
+            "Esdeveniments": frame["event_attendances"],
+        }
+    )
+
+
+def participation_section(index: pd.DataFrame, falling: pd.DataFrame, bands: pd.DataFrame) -> None:
+    left, right = st.columns([3, 2])
+    with left:
+        index_explanation()
+    with right:
+        bands_chart(bands)
+        zero = int((index["index"] == 0).sum())
+        st.caption(
+            f"Índex mitjà: {fmt_number(index['index'].mean(), 1)} · "
+            f"{fmt_number(zero)} membres sense cap participació en 12 mesos."
+        )
+    st.subheader("Cura de membres: on més ha baixat l'índex")
+    if falling.empty:
+        st.success("Cap membre no ha baixat respecte als 12 mesos anteriors.")
+    else:
+        data_table(_index_table(falling), key="grups_falling", file_name="cura-de-membres")
+    with st.expander("Índex de tots els membres"):
+        ordered = index.sort_values(["index", "member"])
+        data_table(_index_table(ordered), key="grups_index", file_name="index-participacio")
+
+
+# --- Management -------------------------------------------------------------------------------
+
+
+def enrolment(groups: pd.DataFrame, today: date) -> None:
+    st.subheader("Inscripcions als grups")
+    group_names = dict(zip(groups["work_group_id"], groups["work_group"], strict=True))
+    group_id = st.selectbox(
+        "Grup de treball",
+        list(group_names),
+        format_func=group_names.get,
+        key="grups_enrol_group",
+    )
+    if group_id is None:
+        return
+    enrolled = query(work_groups.group_members, work_group_id=int(group_id), today=today)
+    everyone = query(member_options, today=today)
+    outside = everyone[~everyone["member_id"].isin(enrolled["member_id"])]
+    add, remove = st.columns(2)
+    with add.form("grups_enrol_form", border=True):
+        st.markdown("**Inscriu un membre**")
+        names = dict(zip(outside["member_id"], outside["member"], strict=True))
+        member_id = st.selectbox(
+            "Membre",
+            list(names),
+            format_func=names.get,
+            index=None,
+            placeholder="Tria un membre…",
+            key="grups_enrol_member",
+        )
+        joined_on = st.date_input(
+            "Data d'alta al grup", value=today, format="DD/MM/YYYY", key="grups_enrol_date"
+        )
+        submitted = st.form_submit_button("Inscriu al grup", type="primary")
+    if submitted:
+        _write_membership(
+            lambda session: work_groups.enrol_member(
+                session=session,
+                work_group_id=int(group_id),
+                member_id=int(member_id),
+                joined_on=joined_on,
+                today=today,
+                username=current_username(),
+            ),
+            member_id,
+            f"{names.get(member_id)} inscrit al grup {group_names[group_id]}.",
+            "No s'ha fet la inscripció:",
+        )
+    with remove.form("grups_withdraw_form", border=True):
+        st.markdown("**Dona de baixa un membre**")
+        names_in = dict(zip(enrolled["member_id"], enrolled["member"], strict=True))
+        leaving = st.selectbox(
+            "Membre",
+            list(names_in),
+            format_func=names_in.get,
+            index=None,
+            placeholder="Tria un membre del grup…",
+            key="grups_withdraw_member",
+        )
+        left_on = st.date_input(
+            "Data de baixa", value=today, format="DD/MM/YYYY", key="grups_withdraw_date"
+        )
+        withdrawn = st.form_submit_button("Dona de baixa del grup")
+    if withdrawn:
+        _write_membership(
+            lambda session: work_groups.withdraw_member(
+                session=session,
+                work_group_id=int(group_id),
+                member_id=int(leaving),
+                left_on=left_on,
+                today=today,
+                username=current_username(),
+            ),
+            leaving,
+            f"{names_in.get(leaving)} ja no és al grup {group_names[group_id]}.",
+            "No s'ha fet la baixa:",
+        )
+    if enrolled.empty:
+        st.info("Aquest grup no té cap membre inscrit.")
+    else:
+        st.markdown(f"**Membres del grup** ({fmt_number(len(enrolled))})")
+        data_table(
+            pd.DataFrame(
+                {
+                    "Membre": enrolled["member"],
+                    "Comarca": enrolled["comarca"],
+                    "Al grup des de": column_dates(enrolled["joined_on"]),
+                    "Sessions (12 mesos)": enrolled["sessions_attended"],
+                    "Última assistència": column_dates(enrolled["last_attended"], "Mai"),
+                }
+            ),
+            key="grups_group_members",
+            file_name="membres-del-grup",
+        )
+
+
+def _write_membership(write, member_id: int | None, success: str, failure: str) -> None:  # noqa: ANN001
+    if member_id is None:
+        st.error(f"{failure}\n- Membre: cal triar-ne un.", icon=":material/error:")
+        return
+    try:
+        with session_scope(get_engine()) as session:
+            write(session)
+    except ValidationError as error:
+        show_errors(failure, error)
+    else:
+        after_write(success)
+
+
+def session_form(groups: pd.DataFrame, today: date) -> None:
+    st.subheader("Registra una sessió")
+    active = groups[~groups["suspended"]]
+    suspended = groups.loc[groups["suspended"], "work_group"].tolist()
+    if suspended:
+        st.caption(f"En suspens, sense sessions: {', '.join(suspended)}.")
+    # Every group is offered: a session for a suspended one is refused with the reason.
+    group_names = dict(zip(groups["work_group_id"], groups["work_group"], strict=True))
+    default = groups.index.get_loc(active.index[0]) if not active.empty else 0
+    group_id = st.selectbox(
+        "Grup de treball",
+        list(group_names),
+        index=default,
+        format_func=group_names.get,
+        key="grups_session_group",
+    )
+    if group_id is None:
+        return
+    enrolled = query(work_groups.group_members, work_group_id=int(group_id), today=today)
+    everyone = query(member_options, today=today)
+    enrolled_ids = set(enrolled["member_id"])
+    # Enrolled members first: they are the usual attendees; guests can be added too.
+    ordered = pd.concat(
+        [
+            everyone[everyone["member_id"].isin(enrolled_ids)],
+            everyone[~everyone["member_id"].isin(enrolled_ids)],
+        ]
+    )
+    labels = {
+        int(m): f"{name} · inscrit" if m in enrolled_ids else str(name)
+        for m, name in zip(ordered["member_id"], ordered["member"], strict=True)
+    }
+    places = query(work_groups.place_options)
+    place_labels = dict(zip(places["municipality_code"], places["label"], strict=True))
+    with st.form("grups_session_form", border=True):
+        left, middle, right = st.columns(3)
+        held_on = left.date_input(
+            "Data de la sessió", value=today, format="DD/MM/YYYY", key="grups_session_date"
+        )
+        session_format = middle.selectbox(
+            "Format",
+            list(EventFormat),
+            index=list(EventFormat).index(EventFormat.VIRTUAL),
+            format_func=lambda f: EVENT_FORMAT[f],
+            key="grups_session_format",
+        )
+        place = right.selectbox(
+            "Lloc (presencial o híbrida)",
+            list(place_labels),
+            format_func=place_labels.get,
+            index=None,
+            placeholder="Municipi…",
+            key="grups_session_place",
+        )
+        title = st.text_input(
+            "Títol (opcional)",
+            key="grups_session_title",
+            max_chars=200,
+            placeholder="Sessió del GT … (mes any)",
+        )
+        attendees = st.multiselect(
+            "Membres que hi han assistit",
+            list(labels),
+            format_func=labels.get,
+            key="grups_session_attendees",
+            placeholder="Tria els membres presents…",
+            help="Per a una sessió futura, deixeu-ho buit: l'assistència es registra un cop feta.",
+        )
+        submitted = st.form_submit_button("Desa la sessió", type="primary")
+    if submitted:
+        form = work_groups.SessionForm(
+            work_group_id=int(group_id),
+            held_on=held_on,
+            format=session_format,
+            municipality_code=place,
+            title=title or "",
+            attendee_ids=tuple(int(a) for a in attendees),
+        )
+        try:
+            with session_scope(get_engine()) as session:
+                work_groups.record_session(
+                    session=session, form=form, today=today, username=current_username()
+                )
+        except ValidationError as error:
+            show_errors("No s'ha desat la sessió:", error)
+        else:
+            after_write(
+                f"Sessió del grup {group_names[group_id]} del {fmt_date(held_on)} desada amb "
+                f"{fmt_number(len(attendees))} membres assistents."
+            )
+    _sessions_table(int(group_id), group_names[group_id], today)
+
+
+def _sessions_table(group_id: int, group_name: str, today: date) -> None:
+    sessions = query(work_groups.group_sessions, work_group_id=group_id, today=today)
+    if sessions.empty:
+        st.info(f"El grup {group_name} no té cap sessió registrada.")
+        return
+    st.markdown(f"**Sessions del grup** ({fmt_number(len(sessions))})")
+    data_table(
+        pd.DataFrame(
+            {
+                "Data": column_dates(sessions["held_on"]),
+                "Sessió": sessions["title"],
+                "Format": sessions["format"].map(lambda f: EVENT_FORMAT[EventFormat(f)]),
+                "Lloc": sessions["place"].replace("", "En línia"),
+                "Assistents": sessions["attendees"]
+                .where(~sessions["upcoming"])
+                .map(lambda n: "Prevista" if pd.isna(n) else str(int(n))),
+            }
+        ),
+        key="grups_group_sessions",
+        file_name="sessions-del-grup",
+    )
+    st.caption(
+        "Per passar llista d'una sessió ja registrada, feu servir el check-in de la pàgina "
+        "Esdeveniments."
+    )
