@@ -1,15 +1,21 @@
-"""Dades: the reference data the app ships with (territory), for checking and download."""
+"""Dades: getting data in and out safely. Import spreadsheets (preview first, then all or
+nothing), edit members and persons, the audit log, the full backup, and the territory
+reference data the app ships with."""
 
 from __future__ import annotations
-
-from datetime import date
 
 import pandas as pd
 import streamlit as st
 
 from services import territory
+from services.follow_up import catalan_today
 from services.formatting import fmt_number
+from ui.dades import import_section, show_flash
+from ui.dades_audit import audit_section
+from ui.dades_backup import backup_section
+from ui.dades_records import records_section
 from ui.data import query
+from ui.layout import presentation_mode
 from ui.tables import data_table
 
 IGN_ATTRIBUTION = (
@@ -23,13 +29,30 @@ def _province_filter(frame: pd.DataFrame, key: str) -> pd.DataFrame:
     return frame[frame["Demarcació"].isin(chosen)] if chosen else frame
 
 
+PRIVATE = "Aquesta secció mostra dades personals de contacte: no es mostra en mode presentació."
+
+
 def render() -> None:
     st.title("Dades")
+    show_flash()
+    tabs = st.tabs(["Importa", "Edita", "Registre de canvis", "Còpia de seguretat", "Territori"])
+    sections = (import_section, records_section, audit_section, backup_section)
+    for tab, section in zip(tabs, sections, strict=False):
+        with tab:
+            if presentation_mode():
+                st.info(PRIVATE, icon=":material/visibility_off:")
+            else:
+                section()
+    with tabs[4]:
+        _territory()
+
+
+def _territory() -> None:
     st.caption("Dades de referència del territori: 947 municipis, 42 comarques i l'Aran.")
     comarques_tab, municipalities_tab = st.tabs(["Comarques", "Municipis"])
 
     with comarques_tab:
-        comarques = query(territory.comarca_presence, today=date.today())
+        comarques = query(territory.comarca_presence, today=catalan_today())
         if comarques.empty:
             st.info("No hi ha dades territorials: executeu `make migrate`.")
         else:

@@ -13,6 +13,7 @@ from services import follow_up, overview
 from services.formatting import fmt_date, fmt_eur, fmt_long_date, fmt_number, fmt_percent
 from ui.data import query
 from ui.navigation import app_pages
+from ui.tables import data_table
 
 URGENT = [follow_up.FollowUpStatus.OVERDUE, follow_up.FollowUpStatus.NEVER]
 TO_CONTACT = [*URGENT, follow_up.FollowUpStatus.DUE_SOON]
@@ -99,7 +100,12 @@ def _to_contact(statuses: pd.DataFrame) -> None:
             "Acollida": due["in_onboarding"].map({True: "En curs", False: ""}),
         }
     )
-    st.dataframe(table, hide_index=True, width="stretch", height=min(36 * (len(table) + 1), 420))
+    data_table(
+        table,
+        key="inici_to_contact",
+        file_name="qui_cal_contactar",
+        height=min(36 * (len(table) + 1), 420),
+    )
     st.page_link(
         app_pages()["seguiment"], label="Obre Seguiment de membres per registrar-hi un contacte"
     )
@@ -112,7 +118,7 @@ def _stuck(today: date) -> None:
     if stuck.empty:
         st.caption("Cap acollida encallada: totes avancen o estan completes.")
         return
-    st.dataframe(
+    data_table(
         pd.DataFrame(
             {
                 "Membre": stuck["member"],
@@ -123,8 +129,8 @@ def _stuck(today: date) -> None:
                 "Alta": stuck["joined_on"].map(fmt_date),
             }
         ),
-        hide_index=True,
-        width="stretch",
+        key="inici_stuck",
+        file_name="acollides_encallades",
     )
 
 
@@ -154,7 +160,7 @@ def render() -> None:
             st.caption("No hi ha cap esdeveniment previst en els propers 14 dies.")
         else:
             events["Data"] = events["Data"].map(fmt_date)
-            st.dataframe(events, hide_index=True, width="stretch")
+            data_table(events, key="inici_events", file_name="propers_esdeveniments")
         by_province = query(overview.members_by_province, today=today)
         st.altair_chart(
             alt.Chart(by_province, title="Membres actius per demarcació")

@@ -13,6 +13,7 @@ from ui import advisory
 from ui import follow_up as widgets
 from ui.data import query
 from ui.layout import presentation_mode
+from ui.tables import data_table
 
 FILTERS = [
     ("status", "Estat", "seguiment_status"),
@@ -48,7 +49,7 @@ def _status_table(shown: pd.DataFrame) -> None:
             "Acollida": shown["in_onboarding"].map({True: "En curs", False: ""}),
         }
     )
-    st.dataframe(table, hide_index=True, width="stretch", height=380)
+    data_table(table, key="seguiment_members", file_name="seguiment_membres", height=380)
 
 
 def _member_file(member_id: int, today: date) -> None:
@@ -72,21 +73,25 @@ def _member_file(member_id: int, today: date) -> None:
             if persons.empty:
                 st.info("Aquest membre no té cap persona de contacte registrada.")
             else:
-                st.dataframe(persons.drop(columns="person_id"), hide_index=True, width="stretch")
+                data_table(
+                    persons.drop(columns="person_id"),
+                    key="seguiment_persons",
+                    file_name="persones_de_contacte",
+                )
     with tabs[3]:
         advisories = query(member_file.member_advisories, member_id=member_id)
         if advisories.empty:
             st.info("Cap assessorament ni mentoria registrats.")
         else:
             advisories["Sol·licitat"] = advisories["Sol·licitat"].map(fmt_date)
-            st.dataframe(advisories, hide_index=True, width="stretch")
+            data_table(advisories, key="seguiment_advisories", file_name="assessoraments")
     with tabs[4]:
         events = query(member_file.member_events, member_id=member_id, today=today)
         if events.empty:
             st.info("Aquest membre no ha assistit a cap esdeveniment.")
         else:
             events["Data"] = events["Data"].map(fmt_date)
-            st.dataframe(events, hide_index=True, width="stretch")
+            data_table(events, key="seguiment_events", file_name="esdeveniments_del_membre")
 
 
 def render() -> None:

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import inspect
+import pandas as pd
+from sqlalchemy import func, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from db.models import AuditAction, AuditLog
@@ -54,3 +57,167 @@ def record_change(
             after=after,
         )
     )
+
+
+def record_changes(session: Session, *, username: str, entries: Iterable[dict[str, Any]]) -> None:
+    """Many entries at once (an import): one ``executemany`` instead of an object per row.
+
+    Each entry has ``action``, ``table``, ``record_id`` and optionally ``before``/``after``,
+    as ``record_change`` takes them."""
+    rows = [
+        {
+            "username": username,
+            "action": entry["action"],
+            "table_name": entry["table"],
+            "record_id": str(entry["record_id"]),
+            "before": entry.get("before"),
+            "after": entry.get("after"),
+        }
+        for entry in entries
+    ]
+    if rows:
+        session.execute(insert(AuditLog), rows)
+
+
+# --- Reading the log (the Dades page) -------------------------------------------------------
+
+CATALONIA = ZoneInfo("Europe/Madrid")
+ACTION_LABELS = {
+    AuditAction.CREATE: "Alta",
+    AuditAction.UPDATE: "Modificació",
+    AuditAction.DELETE: "Baixa",
+}
+TABLE_LABELS = {
+    "member": "Membres",
+    "person": "Persones",
+    "interaction": "Contactes",
+    "onboarding_step": "Acollida",
+    "advisory": "Assessoraments",
+    "work_group": "Grups de treball",
+    "work_group_membership": "Membres dels grups",
+    "event": "Esdeveniments",
+    "registration": "Inscripcions",
+    "plan_activity": "Activitats del pla",
+    "plan_cap": "Límits del pla",
+    "scenario": "Escenaris",
+    "app_user": "Usuaris",
+}
+AUDIT_COLUMNS = ["Quan", "Usuari", "Acció", "Taula", "Registre", "Canvis", "Abans", "Després"]
+
+
+def local_time(moment: datetime) -> datetime:
+    """A stored instant in Catalan time. SQLite keeps ``CURRENT_TIMESTAMP`` naive, in UTC."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(CATALONIA)
+
+
+def _bound(day: date, session: Session) -> datetime:
+    """Midnight of ``day`` in Catalonia, as the database compares it."""
+    moment = datetime.combine(day, time.min, tzinfo=CATALONIA).astimezone(UTC)
+    if session.get_bind().dialect.name == "sqlite":
+        return moment.replace(tzinfo=None)
+    return moment
+
+
+def _readable(values: dict[str, Any] | None) -> str:
+    if not values:
+        return ""
+    return "; ".join(f"{name}: {_value(value)}" for name, value in values.items())
+
+
+def _value(value: object) -> str:
+    if value is None or value == "":
+        return "(buit)"
+    if isinstance(value, bool):
+        return "sí" if value else "no"
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return date.fromisoformat(value).strftime("%d/%m/%Y")
+        except ValueError:
+            return value
+    if isinstance(value, list):
+        return ", ".join(_value(v) for v in value) or "(cap)"
+    return str(value)
+
+
+def _changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> str:
+    """``camp: abans → després`` for every field that differs (all of them for a create)."""
+    before, after = before or {}, after or {}
+    names = list(dict.fromkeys([*after, *before]))
+    parts = []
+    for name in names:
+        old, new = before.get(name), after.get(name)
+        if name in before and name in after and old == new:
+            continue
+        if name not in before:
+            parts.append(f"{name}: {_value(new)}")
+        elif name not in after:
+            parts.append(f"{name}: {_value(old)} → (esborrat)")
+        else:
+            parts.append(f"{name}: {_value(old)} → {_value(new)}")
+    return "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class AuditOptions:
+    tables: tuple[str, ...]
+    users: tuple[str, ...]
+
+
+def audit_options(*, session: Session) -> AuditOptions:
+    """The tables and users that appear in the log, for the filters."""
+    tables = session.scalars(select(AuditLog.table_name).distinct()).all()
+    users = session.scalars(select(AuditLog.username).distinct()).all()
+    return AuditOptions(tables=tuple(sorted(tables)), users=tuple(sorted(users)))
+
+
+def audit_entries(
+    *,
+    session: Session,
+    tables: tuple[str, ...] = (),
+    users: tuple[str, ...] = (),
+    actions: tuple[str, ...] = (),
+    since: date | None = None,
+    until: date | None = None,
+    record_id: str | None = None,
+    limit: int = 1000,
+) -> pd.DataFrame:
+    """The latest entries (newest first) matching every filter given, readable: Catalan
+    labels, local time, and ``Canvis`` as ``camp: abans → després``."""
+    query = select(AuditLog)
+    if tables:
+        query = query.where(AuditLog.table_name.in_(tables))
+    if users:
+        query = query.where(AuditLog.username.in_(users))
+    if actions:
+        query = query.where(AuditLog.action.in_([AuditAction(a) for a in actions]))
+    if since is not None:
+        query = query.where(AuditLog.at >= _bound(since, session))
+    if until is not None:
+        query = query.where(AuditLog.at < _bound(until + timedelta(days=1), session))
+    if record_id:
+        query = query.where(AuditLog.record_id == record_id)
+    entries = session.scalars(
+        query.order_by(AuditLog.at.desc(), AuditLog.id.desc()).limit(limit)
+    ).all()
+    return pd.DataFrame(
+        [
+            [
+                local_time(entry.at).strftime("%d/%m/%Y %H:%M:%S"),
+                entry.username,
+                ACTION_LABELS.get(entry.action, str(entry.action)),
+                TABLE_LABELS.get(entry.table_name, entry.table_name),
+                entry.record_id,
+                _changes(entry.before, entry.after),
+                _readable(entry.before),
+                _readable(entry.after),
+            ]
+            for entry in entries
+        ],
+        columns=AUDIT_COLUMNS,
+    )
+
+
+def count_entries(*, session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(AuditLog)) or 0

@@ -11,6 +11,7 @@ from services import advisories
 from services.formatting import fmt_date, fmt_number, fmt_percent
 from settings import load_settings
 from ui.data import query
+from ui.tables import data_table
 
 
 def needs_and_referrals(today: date) -> None:
@@ -37,7 +38,7 @@ def needs_and_referrals(today: date) -> None:
     else:
         st.caption(f"{fmt_number(len(pending))} derivacions esperen un contacte de seguiment.")
         pending["Data"] = pending["Data"].map(fmt_date)
-        st.dataframe(pending, hide_index=True, width="stretch")
+        data_table(pending, key="advisory_referrals", file_name="derivacions_pendents")
 
 
 def advisories_and_mentoring(today: date) -> None:
@@ -51,10 +52,10 @@ def advisories_and_mentoring(today: date) -> None:
     if bag.left_hours < 0:
         st.warning("S'ha superat la bossa anual d'hores.")
     if not bag.by_member.empty:
-        st.dataframe(
+        data_table(
             bag.by_member,
-            hide_index=True,
-            width="stretch",
+            key="advisory_ccpr_bag",
+            file_name="bossa_ccpr",
             column_config={"Població": st.column_config.NumberColumn(format="localized")},
         )
     left, right = st.columns(2)
@@ -64,7 +65,7 @@ def advisories_and_mentoring(today: date) -> None:
         if open_requests.empty:
             st.info("No hi ha cap assessorament ni mentoria pendent.")
         else:
-            st.dataframe(open_requests, hide_index=True, width="stretch")
+            data_table(open_requests, key="advisory_open", file_name="sollicituds_obertes")
     with right:
         st.subheader("Parelles de mentoria")
         pairs = query(advisories.mentor_pairs, today=today)
@@ -72,4 +73,4 @@ def advisories_and_mentoring(today: date) -> None:
             st.info("Cap membre no té municipi mentor assignat.")
         else:
             pairs["Alta"] = pairs["Alta"].map(fmt_date)
-            st.dataframe(pairs, hide_index=True, width="stretch")
+            data_table(pairs, key="advisory_mentor_pairs", file_name="parelles_de_mentoria")

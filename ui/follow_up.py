@@ -18,6 +18,7 @@ from services.formatting import fmt_date, fmt_number
 from services.labels import CHANNEL, REFERRAL
 from ui.data import clear_caches, get_engine, query
 from ui.layout import current_username, presentation_mode
+from ui.tables import data_table
 
 STATUS_COLOURS = {
     "Endarrerit": "#c0392b",
@@ -234,4 +235,4 @@ def timeline(frame: pd.DataFrame) -> None:
     shown["Data"] = shown["Data"].map(fmt_date)
     shown["Proper contacte"] = shown["Proper contacte"].map(fmt_date)
     st.caption(f"{fmt_number(len(frame))} contactes")
-    st.dataframe(shown, hide_index=True, width="stretch")
+    data_table(shown, key="follow_up_timeline", file_name="contactes_del_membre")

@@ -1,0 +1,144 @@
+"""Bulk import from the command line, with the same checks as the Dades page.
+
+    python -m scripts.import_data KIND FILE [--dry-run] [--user NAME]
+
+KIND is one of membres, persones, contactes, esdeveniments, inscripcions, activitats (or
+members, persons, interactions, events, registrations, plan_activities), or ``copia`` to
+restore a full backup (XLSX from the Dades page) into an empty database. FILE is a CSV (comma
+or semicolon; UTF-8, with or without BOM, or Windows-1252) or an XLSX workbook.
+
+The report goes to stdout. Exit status: 0 when everything was imported (or, with --dry-run,
+would be), 1 when anything is refused (then nothing at all is written), 2 for bad usage.
+The database is the configured one (``XMESS_DATABASE_URL`` or ``.streamlit/secrets.toml``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from db.migrate import schema_status
+from db.session import describe_url, make_engine, session_scope
+from services import backup, importing
+from services.errors import ValidationError
+from services.follow_up import catalan_today
+from settings import database_url
+
+RESTORE_KINDS = {"copia", "còpia", "backup", "restore"}
+
+
+class _DryRun(Exception):
+    """Raised inside the transaction to roll a dry run back."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m scripts.import_data",
+        description="Importa un fitxer CSV o XLSX a la base de dades del quadre de comandament.",
+    )
+    parser.add_argument(
+        "kind",
+        metavar="KIND",
+        help="membres, persones, contactes, esdeveniments, inscripcions, activitats o copia",
+    )
+    parser.add_argument("file", metavar="FILE", type=Path, help="fitxer .csv o .xlsx")
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="comprova-ho tot i mostra què es faria, sense desar res",
+    )
+    parser.add_argument(
+        "--user",
+        default="importacio",
+        help="nom d'usuari que constarà al registre de canvis (per defecte: importacio)",
+    )
+    return parser
+
+
+def _print_problems(problems: tuple[str, ...] | list[str]) -> None:
+    print(f"REFUSAT: no s'ha desat res. {len(problems)} problemes:")
+    for problem in problems:
+        print(f"  - {problem}")
+
+
+def _restore(engine: object, data: bytes, dry_run: bool) -> int:
+    try:
+        with session_scope(engine) as session:  # type: ignore[arg-type]
+            result = backup.restore_xlsx(session=session, data=data)
+            for table, count in result.rows:
+                print(f"  {table}: {count} files")
+            if dry_run:
+                raise _DryRun
+    except ValidationError as error:
+        _print_problems(error.messages)
+        return 1
+    except _DryRun:
+        print(f"Prova (--dry-run): es restaurarien {result.total} files. No s'ha desat res.")
+        return 0
+    print(f"Còpia restaurada: {result.total} files (còpia del {result.created_at}).")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if not args.file.is_file():
+        print(f"REFUSAT: no es troba el fitxer {args.file}.")
+        return 1
+    data = args.file.read_bytes()
+    url = database_url()
+    engine = make_engine(url)
+    try:
+        status = schema_status(engine)
+        if not status.up_to_date:
+            print(
+                f"REFUSAT: la base de dades ({describe_url(url)}) no està al dia o no és "
+                "accessible; executeu `make migrate`."
+            )
+            return 1
+        print(f"Base de dades: {describe_url(url)}")
+        if args.kind.strip().lower() in RESTORE_KINDS:
+            return _restore(engine, data, args.dry_run)
+        try:
+            kind = importing.kind_code(args.kind)
+        except ValidationError as error:
+            print(f"REFUSAT: {error.messages[0]}")
+            return 2
+        today = catalan_today()
+        arguments = {"kind": kind, "data": data, "file_name": args.file.name, "today": today}
+        try:
+            with session_scope(engine) as session:
+                if args.dry_run:
+                    preview = importing.preview_import(session=session, **arguments)
+                else:
+                    preview = importing.import_file(
+                        session=session, username=args.user, **arguments
+                    )
+        except ValidationError as error:
+            _print_problems(error.messages)
+            return 1
+        print(
+            f"{importing.kinds()[kind]} des de {args.file.name} ({preview.file_format or '?'}): "
+            f"{preview.summary()}"
+        )
+        for note in preview.notes:
+            print(f"Nota: {note}")
+        if preview.problems:
+            _print_problems(preview.problems)
+            return 1
+        if args.dry_run:
+            print("Prova (--dry-run): no s'ha desat res.")
+        elif not preview.can_import:
+            print("No hi havia res de nou: la base de dades ja tenia aquestes dades.")
+        else:
+            print(
+                f"Importat: {preview.created} nous, {preview.updated} actualitzats, "
+                f"{preview.unchanged} sense canvis."
+            )
+        return 0
+    finally:
+        engine.dispose()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

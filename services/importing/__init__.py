@@ -1,0 +1,364 @@
+"""Importing the team's spreadsheets: members, persons, interactions, events, registrations
+and plan activities, from CSV or XLSX.
+
+``preview_import`` reads and checks a whole file and says, per row, what would be created,
+updated or refused and why (in Catalan, naming the row and the column); it writes nothing.
+``apply_import`` does the same checks and then writes everything in the caller's transaction,
+or raises ``ValidationError`` and writes nothing: a file with one refused row imports no row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from services.errors import ValidationError
+from services.importing.base import (
+    ACTION_LABELS,
+    CREATE,
+    DUPLICATE,
+    REFUSED,
+    UNCHANGED,
+    UPDATE,
+    Column,
+    Importer,
+    KindSpec,
+    RowPlan,
+    RowReader,
+)
+from services.importing.events import EventImporter
+from services.importing.exporting import EXPORTERS
+from services.importing.interactions import InteractionImporter
+from services.importing.members import MemberImporter
+from services.importing.persons import PersonImporter
+from services.importing.plan import PlanActivityImporter
+from services.importing.reading import RawTable, read_table
+from services.importing.registrations import RegistrationImporter
+from services.importing.values import key
+
+IMPORTERS: dict[str, type[Importer]] = {
+    importer.spec.code: importer
+    for importer in (
+        MemberImporter,
+        PersonImporter,
+        InteractionImporter,
+        EventImporter,
+        RegistrationImporter,
+        PlanActivityImporter,
+    )
+}
+# The command line also takes the English names of the tables.
+KIND_ALIASES = {
+    "members": "membres",
+    "persons": "persones",
+    "interactions": "contactes",
+    "events": "esdeveniments",
+    "registrations": "inscripcions",
+    "plan_activities": "activitats",
+    "plan-activities": "activitats",
+}
+
+PREVIEW_COLUMNS = ["Fila", "Resultat", "Registre", "Detall"]
+
+
+def kinds() -> dict[str, str]:
+    """Kind code → its Catalan label, in the order the page offers them."""
+    return {code: importer.spec.label for code, importer in IMPORTERS.items()}
+
+
+def kind_code(name: str) -> str:
+    """``members``, ``Membres`` or ``membres`` → ``membres``; ``ValidationError`` otherwise."""
+    code = KIND_ALIASES.get(name.strip().lower(), name.strip().lower())
+    if code not in IMPORTERS:
+        valid = ", ".join([*IMPORTERS, *KIND_ALIASES])
+        raise ValidationError([f"«{name}» no és cap tipus d'importació (tipus: {valid})."])
+    return code
+
+
+def spec(kind: str) -> KindSpec:
+    return IMPORTERS[kind_code(kind)].spec
+
+
+def columns_help(kind: str) -> pd.DataFrame:
+    """The columns a kind's file takes, for the page and the README."""
+    return pd.DataFrame(
+        [
+            {
+                "Columna": column.header,
+                "Obligatòria": "Sí"
+                if column.required
+                else ("Per crear-ne un de nou" if column.needed else "No"),
+                "Valors": column.help,
+                "També s'accepta": ", ".join(column.aliases),
+            }
+            for column in spec(kind).columns
+        ]
+    )
+
+
+def template(kind: str) -> pd.DataFrame:
+    """An empty table with the kind's columns: the file to fill in."""
+    return pd.DataFrame(columns=[column.header for column in spec(kind).columns])
+
+
+def _counted(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    kind: str
+    file_name: str
+    file_format: str = ""
+    rows: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PREVIEW_COLUMNS))
+    # Everything that stops the import: file-level problems first, then each refused cell.
+    problems: tuple[str, ...] = ()
+    # Worth knowing, stops nothing: ignored columns, encodings, repeated rows skipped.
+    notes: tuple[str, ...] = ()
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    duplicates: int = 0
+    refused: int = 0
+
+    @property
+    def can_import(self) -> bool:
+        return not self.problems and (self.created + self.updated) > 0
+
+    def summary(self) -> str:
+        """One Catalan sentence with the counts."""
+        parts = [
+            _counted(self.created, "nou", "nous"),
+            _counted(self.updated, "actualitzat", "actualitzats"),
+            f"{self.unchanged} sense canvis",
+        ]
+        if self.duplicates:
+            parts.append(_counted(self.duplicates, "repetit", "repetits"))
+        parts.append(_counted(self.refused, "refusat", "refusats"))
+        return _counted(len(self.rows), "fila", "files") + ": " + ", ".join(parts) + "."
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    kind: str
+    created: int
+    updated: int
+    unchanged: int
+    duplicates: int
+
+
+def _map_headers(table: RawTable, kind_spec: KindSpec) -> tuple[dict[str, int], list[str], list]:
+    """Column key → position in the file; problems; notes."""
+    by_name: dict[str, Column] = {}
+    for column in kind_spec.columns:
+        for name in column.names():
+            by_name[name] = column
+    positions: dict[str, int] = {}
+    problems: list[str] = []
+    ignored: list[str] = []
+    for index, header in enumerate(table.headers):
+        if not header:
+            continue
+        column = by_name.get(key(header))
+        if column is None:
+            ignored.append(header)
+            continue
+        if column.key in positions:
+            first = table.headers[positions[column.key]]
+            problems.append(
+                f"Les columnes «{first}» i «{header}» són la mateixa dada "
+                f"(*{column.header}*): deixeu-ne només una."
+            )
+            continue
+        positions[column.key] = index
+    missing = [c.header for c in kind_spec.columns if c.required and c.key not in positions]
+    if missing:
+        expected = ", ".join(c.header for c in kind_spec.columns)
+        problems.insert(
+            0,
+            f"Falta la columna {', '.join(f'*{m}*' for m in missing)}. La fila 1 ha de tenir "
+            f"els noms de les columnes ({expected}); s'hi ha trobat: "
+            f"{', '.join(h for h in table.headers if h) or 'res'}.",
+        )
+    notes = (
+        [f"Columnes que no s'importen (no les reconeixem): {', '.join(ignored)}."]
+        if ignored
+        else []
+    )
+    return positions, problems, notes
+
+
+@dataclass
+class _Plan:
+    kind: str
+    file_name: str
+    file_format: str = ""
+    rows: list[RowPlan] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    importer: Importer | None = None
+
+
+def _plan(session: Session, kind: str, data: bytes, file_name: str, today: date) -> _Plan:
+    code = kind_code(kind)
+    plan = _Plan(kind=code, file_name=file_name)
+    try:
+        table = read_table(data, file_name)
+    except ValidationError as error:
+        plan.problems.extend(error.messages)
+        return plan
+    plan.file_format = table.file_format
+    plan.notes.extend(table.notes)
+    importer = IMPORTERS[code](session, today)
+    positions, problems, notes = _map_headers(table, importer.spec)
+    plan.notes.extend(notes)
+    if problems:
+        plan.problems.extend(problems)
+        return plan
+    if not table.rows:
+        plan.problems.append(
+            "El fitxer només té la fila de capçalera: no hi ha cap fila per importar."
+        )
+        return plan
+    headers = {column: table.headers[index] for column, index in positions.items()}
+    width = len(table.headers)
+    readers: list[RowReader | RowPlan] = []
+    for line, cells in table.rows:
+        if len(cells) > width and any(c not in (None, "") for c in cells[width:]):
+            readers.append(
+                RowPlan(
+                    line,
+                    REFUSED,
+                    messages=[
+                        f"fila {line}: té {len(cells)} valors però la capçalera només "
+                        f"{width} columnes (potser un separador de més dins d'un text "
+                        "sense cometes)"
+                    ],
+                )
+            )
+            continue
+        readers.append(
+            RowReader(
+                line,
+                {col: cells[i] if i < len(cells) else None for col, i in positions.items()},
+                headers,
+            )
+        )
+    importer.prepare([r for r in readers if isinstance(r, RowReader)])
+    for reader in readers:
+        plan.rows.append(importer.plan_row(reader) if isinstance(reader, RowReader) else reader)
+    importer.finish(plan.rows)
+    plan.importer = importer
+    plan.problems.extend(m for r in plan.rows if r.action == REFUSED for m in r.messages)
+    duplicates = sum(1 for r in plan.rows if r.action == DUPLICATE)
+    if duplicates == 1:
+        plan.notes.append("1 fila repetida dins del fitxer: s'importa només la primera.")
+    elif duplicates:
+        plan.notes.append(
+            f"{duplicates} files repetides dins del fitxer: s'importa només la primera de cada."
+        )
+    return plan
+
+
+def _preview(plan: _Plan) -> ImportPreview:
+    importer = plan.importer
+    frame = pd.DataFrame(
+        {
+            "Fila": [r.line for r in plan.rows],
+            "Resultat": [ACTION_LABELS[r.action] for r in plan.rows],
+            "Registre": [r.label for r in plan.rows],
+            "Detall": [
+                importer.describe(r) if importer else "; ".join(r.messages) for r in plan.rows
+            ],
+        },
+        columns=PREVIEW_COLUMNS,
+    )
+    counts = {action: 0 for action in ACTION_LABELS}
+    for row in plan.rows:
+        counts[row.action] += 1
+    return ImportPreview(
+        kind=plan.kind,
+        file_name=plan.file_name,
+        file_format=plan.file_format,
+        rows=frame,
+        problems=tuple(plan.problems),
+        notes=tuple(plan.notes),
+        created=counts[CREATE],
+        updated=counts[UPDATE],
+        unchanged=counts[UNCHANGED],
+        duplicates=counts[DUPLICATE],
+        refused=counts[REFUSED],
+    )
+
+
+def preview_import(
+    *, session: Session, kind: str, data: bytes, file_name: str, today: date
+) -> ImportPreview:
+    """What importing ``data`` would do, row by row; writes nothing."""
+    return _preview(_plan(session, kind, data, file_name, today))
+
+
+def _write(session: Session, plan: _Plan, username: str) -> None:
+    if plan.problems:
+        raise ValidationError(plan.problems)
+    if plan.importer is None:
+        raise ValidationError(["No hi ha res per importar."])
+    try:
+        plan.importer.write(plan.rows, username)
+        session.flush()
+    except SQLAlchemyError as error:
+        # Checks run first, so this is a race (someone wrote the same row meanwhile) or a
+        # rule we do not check: refuse the whole file, the caller's transaction rolls back.
+        detail = str(getattr(error, "orig", None) or error).splitlines()[0][:300]
+        raise ValidationError(
+            [f"La base de dades ha refusat la importació i no s'ha desat res: {detail}"]
+        ) from error
+
+
+def apply_import(
+    *, session: Session, kind: str, data: bytes, file_name: str, today: date, username: str
+) -> ImportResult:
+    """Check ``data`` as ``preview_import`` does and write it all, in the caller's
+    transaction. Raises ``ValidationError`` (and writes nothing) when anything is refused."""
+    preview = import_file(
+        session=session,
+        kind=kind,
+        data=data,
+        file_name=file_name,
+        today=today,
+        username=username,
+    )
+    if preview.problems:
+        raise ValidationError(list(preview.problems))
+    return ImportResult(
+        kind=preview.kind,
+        created=preview.created,
+        updated=preview.updated,
+        unchanged=preview.unchanged,
+        duplicates=preview.duplicates,
+    )
+
+
+def import_file(
+    *, session: Session, kind: str, data: bytes, file_name: str, today: date, username: str
+) -> ImportPreview:
+    """Plan once and, when nothing is refused, write (the command line's single pass).
+
+    Returns the preview; when it has problems nothing was written. A database error while
+    writing raises ``ValidationError``; the caller's transaction must then roll back."""
+    plan = _plan(session, kind, data, file_name, today)
+    if not plan.problems:
+        _write(session, plan, username)
+    return _preview(plan)
+
+
+def current_rows(*, session: Session, kind: str) -> pd.DataFrame:
+    """What is stored, in ``kind``'s import format: an unedited download imports as
+    "sense canvis", an edited one updates what changed."""
+    code = kind_code(kind)
+    frame = EXPORTERS[code](session)
+    return frame if not frame.empty else template(code)

@@ -1,0 +1,237 @@
+"""Interactions (follow-up contacts): always new rows; a contact already registered (same
+member, day, channel and summary) is reported and skipped, never doubled."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import Interaction, InteractionNeed, Person
+from services.importing.base import (
+    Column,
+    Importer,
+    KindSpec,
+    RowPlan,
+    RowReader,
+    bulk_insert,
+    split_list,
+)
+from services.importing.matching import (
+    MemberMatcher,
+    MunicipalityMatcher,
+    closest,
+    staff_lookup,
+    topic_lookup,
+)
+from services.importing.values import CellError, Choices, key, parse_date, shown, text
+from services.labels import CHANNEL, REFERRAL
+
+SPEC = KindSpec(
+    code="contactes",
+    label="Contactes de seguiment",
+    table="interaction",
+    matching=(
+        "sempre es creen; un contacte ja registrat (mateix membre, dia, canal i resum) "
+        "s'indica i no es duplica"
+    ),
+    columns=(
+        Column(
+            "member",
+            "Membre",
+            "Nom del membre (o del seu municipi)",
+            aliases=("ens", "member"),
+            required=True,
+            needed=True,
+            field="member_id",
+        ),
+        Column(
+            "occurred_on",
+            "Data",
+            "dd/mm/aaaa; no pot ser futura",
+            aliases=("data del contacte", "occurred_on"),
+            required=True,
+            needed=True,
+            field="occurred_on",
+        ),
+        Column(
+            "channel",
+            "Canal",
+            ", ".join(CHANNEL.values()),
+            aliases=("channel", "via"),
+            needed=True,
+            field="channel",
+        ),
+        Column(
+            "summary",
+            "Resum",
+            "De què s'ha parlat",
+            aliases=("summary", "descripció", "observacions"),
+            required=True,
+            needed=True,
+            field="summary",
+        ),
+        Column(
+            "person",
+            "Persona",
+            "Correu o nom d'una persona de contacte del membre",
+            aliases=("contacte", "person", "persona de contacte"),
+            field="person_id",
+        ),
+        Column(
+            "needs",
+            "Necessitats",
+            "Temes separats per punt i coma (p. ex. «CCPR; Cures»)",
+            aliases=("necessitats detectades", "needs", "temes"),
+        ),
+        Column(
+            "referral",
+            "Derivació",
+            ", ".join(REFERRAL.values()),
+            aliases=("referral", "derivacio a"),
+            field="referral",
+        ),
+        Column(
+            "next_contact_on",
+            "Proper contacte",
+            "dd/mm/aaaa, no anterior a la data",
+            aliases=("seguent contacte", "next_contact_on"),
+            field="next_contact_on",
+        ),
+        Column(
+            "staff",
+            "Equip",
+            "Usuari o nom de la persona de l'equip que ha fet el contacte",
+            aliases=("staff", "tecnic", "responsable"),
+            field="staff_id",
+        ),
+    ),
+)
+
+
+def _summary_key(summary: str) -> str:
+    return " ".join(summary.split()).casefold()
+
+
+class InteractionImporter(Importer):
+    spec = SPEC
+    model = Interaction
+
+    def __init__(self, session: Session, today: date) -> None:
+        super().__init__(session, today)
+        self.members = MemberMatcher(session, MunicipalityMatcher(session))
+        self.staff = staff_lookup(session)
+        self.topics = topic_lookup(session)
+        self.persons: dict[int, dict[str, int]] = defaultdict(dict)
+        self.person_names: dict[int, list[str]] = defaultdict(list)
+        for person_id, member_id, full_name, email in session.execute(
+            select(Person.id, Person.member_id, Person.full_name, Person.email)
+        ):
+            self.persons[member_id][key(full_name)] = person_id
+            if email:
+                self.persons[member_id][email.casefold()] = person_id
+            self.person_names[member_id].append(full_name)
+        self.existing = {
+            (member_id, occurred_on, channel, _summary_key(summary))
+            for member_id, occurred_on, channel, summary in session.execute(
+                select(
+                    Interaction.member_id,
+                    Interaction.occurred_on,
+                    Interaction.channel,
+                    Interaction.summary,
+                )
+            )
+        }
+        channels = Choices.of(CHANNEL, "cap canal")
+        referrals = Choices.of(REFERRAL, "cap derivació")
+        self.parsers = {
+            "member": self.members.match,
+            "occurred_on": parse_date,
+            "channel": channels.parse,
+            "summary": lambda v: text(v, multiline=True),
+            "referral": referrals.parse,
+            "next_contact_on": parse_date,
+            "staff": self.staff.match,
+        }
+        self.labels = {"channel": dict(CHANNEL), "referral": dict(REFERRAL)}
+
+    def parse_cells(self, row: RowReader) -> dict[str, Any]:
+        values = super().parse_cells(row)
+        member_id = values.get("member_id")
+        if member_id is not None and row.has("person") and not row.blank("person"):
+            wanted = shown(row.raw("person")).strip()
+            person_id = self.persons[member_id].get(wanted.casefold()) or self.persons[
+                member_id
+            ].get(key(wanted))
+            if person_id is None:
+                suggestions = closest(wanted, self.person_names[member_id])
+                hint = f"; potser: {', '.join(suggestions)}" if suggestions else ""
+                member = self.members.names[member_id]
+                row.fail("person", f"«{wanted}» no és cap persona de contacte de {member}{hint}")
+            else:
+                values["person_id"] = person_id
+        return values
+
+    def identify(self, row: RowReader, values: dict[str, Any]) -> tuple[object, dict | None]:
+        needed = ("member_id", "occurred_on", "channel", "summary")
+        if any(values.get(name) is None for name in needed) or not values.get("summary"):
+            return None, None
+        identity = (
+            values["member_id"],
+            values["occurred_on"],
+            values["channel"],
+            _summary_key(values["summary"]),
+        )
+        if identity in self.existing:
+            # Already registered: report it as unchanged, never insert it twice.
+            return identity, {"id": 0, **values}
+        return identity, None
+
+    def extra(self, row: RowReader, values: dict[str, Any], current: dict | None) -> dict:
+        if not row.has("needs") or row.blank("needs"):
+            return {"needs": []} if current is None else {}
+        codes: list[int] = []
+        for part in split_list(row.raw("needs")):
+            try:
+                topic_id = int(self.topics.match(part))  # type: ignore[call-overload]
+            except CellError as error:
+                row.fail("needs", str(error))
+                continue
+            if topic_id not in codes:
+                codes.append(topic_id)
+        return {"needs": codes}
+
+    def check(self, row: RowReader, values: dict[str, Any], current: dict | None) -> None:
+        occurred_on = values.get("occurred_on")
+        if occurred_on and occurred_on > self.today:
+            row.fail(
+                "occurred_on",
+                f"{shown(occurred_on)} és una data futura; registreu els contactes un cop fets",
+            )
+        next_on = values.get("next_contact_on")
+        if next_on and occurred_on and next_on < occurred_on:
+            row.fail(
+                "next_contact_on",
+                f"{shown(next_on)} és anterior a la data del contacte ({shown(occurred_on)})",
+            )
+
+    def label(self, values: dict[str, Any], current: dict | None) -> str:
+        member = self.members.names.get(values.get("member_id"), "")  # type: ignore[arg-type]
+        day = values.get("occurred_on")
+        return f"{member}, {shown(day)}" if day else member
+
+    def describe(self, plan: RowPlan) -> str:
+        if plan.action == "unchanged":
+            return "ja registrat: no es duplica"
+        return super().describe(plan)
+
+    def after_insert(self, created: list[RowPlan]) -> None:
+        rows = [
+            {"interaction_id": plan.target, "topic_id": topic_id}
+            for plan in created
+            for topic_id in plan.extra.get("needs", [])
+        ]
+        bulk_insert(self.session, InteractionNeed, rows)

@@ -1,0 +1,483 @@
+"""Editing members and persons in forms, safely when two people edit the same record.
+
+A form opens on a ``MemberRecord`` / ``PersonRecord``: the values and the ``version`` read
+then. Saving checks that the record still has that version (optimistic concurrency, with the
+``version`` column SQLAlchemy maintains). When someone saved in between, the save is refused
+with ``ConcurrentEditError``, whose messages say who changed what since the form was opened;
+nothing is overwritten. Every save validates all fields first and records an audit entry.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, fields
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from db.models import (
+    AppUser,
+    AuditAction,
+    AuditLog,
+    Interaction,
+    Member,
+    MemberKind,
+    Municipality,
+    Person,
+    PersonRole,
+    Registration,
+)
+from services.audit import json_value, record_change
+from services.errors import ValidationError
+from services.formatting import fmt_date
+from services.labels import MEMBER_KIND, PERSON_ROLE
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class ConcurrentEditError(ValidationError):
+    """Someone saved the record after this form was opened; ``changes`` lists what."""
+
+    def __init__(self, messages: list[str], changes: tuple[str, ...]) -> None:
+        super().__init__(messages)
+        self.changes = changes
+
+
+@dataclass(frozen=True)
+class MemberForm:
+    name: str
+    kind: MemberKind | None
+    municipality_code: str | None
+    joined_on: date | None
+    left_on: date | None = None
+    mentor_id: int | None = None
+    is_territorial_delegate: bool = False
+    abc_sheet_updated_on: date | None = None
+    owner_id: int | None = None
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class PersonForm:
+    member_id: int | None
+    full_name: str
+    role: PersonRole | None
+    position: str = ""
+    email: str | None = None
+    phone: str | None = None
+    consent_contact: bool = False
+    consent_image: bool = False
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class MemberRecord:
+    """A member as a form opened it: its id, its version then, and its values."""
+
+    member_id: int
+    version: int
+    form: MemberForm
+
+
+@dataclass(frozen=True)
+class PersonRecord:
+    person_id: int
+    version: int
+    form: PersonForm
+
+
+MEMBER_LABELS = {
+    "name": "Nom",
+    "kind": "Tipus d'ens",
+    "municipality_code": "Municipi",
+    "joined_on": "Data d'alta",
+    "left_on": "Data de baixa",
+    "mentor_id": "Municipi mentor",
+    "is_territorial_delegate": "Municipi delegat",
+    "abc_sheet_updated_on": "Fitxa ABC actualitzada",
+    "owner_id": "Responsable",
+    "notes": "Notes",
+}
+PERSON_LABELS = {
+    "member_id": "Membre",
+    "full_name": "Nom",
+    "role": "Rol",
+    "position": "Càrrec",
+    "email": "Correu electrònic",
+    "phone": "Telèfon",
+    "consent_contact": "Consentiment de contacte",
+    "consent_image": "Consentiment d'imatge",
+    "active": "Activa",
+}
+
+
+# --- Reading for the forms ------------------------------------------------------------------
+
+
+def member_options(*, session: Session) -> pd.DataFrame:
+    """Every member (who left too), to pick one to edit or as a mentor."""
+    rows = session.execute(select(Member.id, Member.name).order_by(Member.name)).all()
+    return pd.DataFrame(rows, columns=["member_id", "Membre"])
+
+
+def municipality_options(*, session: Session) -> pd.DataFrame:
+    rows = session.execute(
+        select(Municipality.ine_code, Municipality.name).order_by(Municipality.name)
+    ).all()
+    return pd.DataFrame(rows, columns=["ine_code", "Municipi"])
+
+
+def staff_options(*, session: Session) -> pd.DataFrame:
+    rows = session.execute(select(AppUser.id, AppUser.full_name).order_by(AppUser.full_name)).all()
+    return pd.DataFrame(rows, columns=["user_id", "Nom"])
+
+
+def person_options(*, session: Session, member_id: int) -> pd.DataFrame:
+    rows = session.execute(
+        select(Person.id, Person.full_name, Person.email)
+        .where(Person.member_id == member_id)
+        .order_by(Person.full_name)
+    ).all()
+    return pd.DataFrame(rows, columns=["person_id", "Nom", "Correu electrònic"])
+
+
+def _member_form(member: Member) -> MemberForm:
+    return MemberForm(**{f.name: getattr(member, f.name) for f in fields(MemberForm)})
+
+
+def _person_form(person: Person) -> PersonForm:
+    return PersonForm(**{f.name: getattr(person, f.name) for f in fields(PersonForm)})
+
+
+def member_record(*, session: Session, member_id: int) -> MemberRecord | None:
+    member = session.get(Member, member_id)
+    if member is None:
+        return None
+    return MemberRecord(member.id, member.version, _member_form(member))
+
+
+def person_record(*, session: Session, person_id: int) -> PersonRecord | None:
+    person = session.get(Person, person_id)
+    if person is None:
+        return None
+    return PersonRecord(person.id, person.version, _person_form(person))
+
+
+# --- Validation -----------------------------------------------------------------------------
+
+
+def _text(errors: list[str], label: str, value: str, max_length: int, required: bool) -> str:
+    cleaned = (value or "").strip()
+    if required and not cleaned:
+        errors.append(f"{label}: no pot quedar buit.")
+    if len(cleaned) > max_length:
+        errors.append(f"{label}: massa llarg ({len(cleaned)} caràcters; màxim {max_length}).")
+    if _CONTROL.search(cleaned):
+        errors.append(f"{label}: conté caràcters de control que no es poden desar.")
+    return cleaned
+
+
+def _validate_member(
+    session: Session, form: MemberForm, member_id: int | None, today: date
+) -> MemberForm:
+    errors: list[str] = []
+    name = _text(errors, "Nom", form.name, 160, required=True)
+    if name:
+        clash = session.scalar(
+            select(Member.id).where(func.lower(Member.name) == name.lower(), Member.id != member_id)
+            if member_id is not None
+            else select(Member.id).where(func.lower(Member.name) == name.lower())
+        )
+        if clash is not None:
+            errors.append(f"Nom: ja hi ha un membre que es diu «{name}».")
+    if form.kind is None:
+        errors.append("Tipus d'ens: cal triar-ne un.")
+    if not form.municipality_code:
+        errors.append("Municipi: cal triar el municipi on té la seu.")
+    elif session.get(Municipality, form.municipality_code) is None:
+        errors.append(f"Municipi: {form.municipality_code} no és cap codi INE de Catalunya.")
+    if form.joined_on is None:
+        errors.append("Data d'alta: cal indicar-la.")
+    elif form.joined_on > today:
+        errors.append(f"Data d'alta: {fmt_date(form.joined_on)} és una data futura.")
+    if form.left_on is not None and form.joined_on is not None and form.left_on < form.joined_on:
+        errors.append(
+            f"Data de baixa: {fmt_date(form.left_on)} és anterior a l'alta "
+            f"({fmt_date(form.joined_on)})."
+        )
+    if form.abc_sheet_updated_on is not None and form.abc_sheet_updated_on > today:
+        errors.append(
+            f"Fitxa ABC actualitzada: {fmt_date(form.abc_sheet_updated_on)} és una data futura."
+        )
+    if form.mentor_id is not None:
+        if member_id is not None and form.mentor_id == member_id:
+            errors.append("Municipi mentor: un membre no pot ser el seu propi mentor.")
+        elif session.get(Member, form.mentor_id) is None:
+            errors.append("Municipi mentor: aquest membre no existeix.")
+    if form.owner_id is not None and session.get(AppUser, form.owner_id) is None:
+        errors.append("Responsable: aquest usuari no existeix.")
+    notes = _text(errors, "Notes", form.notes, 100_000, required=False)
+    if errors:
+        raise ValidationError(errors)
+    return MemberForm(**(asdict(form) | {"name": name, "notes": notes}))
+
+
+def _validate_person(session: Session, form: PersonForm, person_id: int | None) -> PersonForm:
+    errors: list[str] = []
+    full_name = _text(errors, "Nom", form.full_name, 160, required=True)
+    if form.member_id is None or session.get(Member, form.member_id) is None:
+        errors.append("Membre: cal triar el membre on treballa.")
+    if form.role is None:
+        errors.append("Rol: cal triar-ne un.")
+    position = _text(errors, "Càrrec", form.position, 160, required=False)
+    email = _text(errors, "Correu electrònic", form.email or "", 254, required=False) or None
+    if email is not None:
+        if not _EMAIL.match(email):
+            errors.append(f"Correu electrònic: «{email}» no és una adreça vàlida.")
+        else:
+            query = select(Person.full_name).where(func.lower(Person.email) == email.lower())
+            if person_id is not None:
+                query = query.where(Person.id != person_id)
+            other = session.scalar(query)
+            if other is not None:
+                errors.append(f"Correu electrònic: {email} ja és el correu de {other}.")
+    phone = _text(errors, "Telèfon", form.phone or "", 40, required=False) or None
+    if errors:
+        raise ValidationError(errors)
+    return PersonForm(
+        **(
+            asdict(form)
+            | {"full_name": full_name, "position": position, "email": email, "phone": phone}
+        )
+    )
+
+
+# --- Concurrency ----------------------------------------------------------------------------
+
+
+def _shown(name: str, value: object, session: Session) -> str:
+    if value is None or value == "":
+        return "(buit)"
+    if isinstance(value, bool):
+        return "sí" if value else "no"
+    if isinstance(value, date):
+        return fmt_date(value)
+    if name == "kind":
+        return MEMBER_KIND.get(value, str(value))  # type: ignore[call-overload]
+    if name == "role":
+        return PERSON_ROLE.get(value, str(value))  # type: ignore[call-overload]
+    if name in ("mentor_id", "member_id"):
+        member = session.get(Member, value)
+        return member.name if member else str(value)
+    if name == "owner_id":
+        user = session.get(AppUser, value)
+        return user.full_name if user else str(value)
+    if name == "municipality_code":
+        municipality = session.get(Municipality, value)
+        return municipality.name if municipality else str(value)
+    return str(value)
+
+
+def _conflict(
+    session: Session, table: str, record_id: int, opened: Any, now: Any, labels: dict[str, str]
+) -> ConcurrentEditError:
+    changes = tuple(
+        f"{labels[f.name]}: {_shown(f.name, getattr(opened, f.name), session)} → "
+        f"{_shown(f.name, getattr(now, f.name), session)}"
+        for f in fields(opened)
+        if getattr(opened, f.name) != getattr(now, f.name)
+    )
+    last = session.execute(
+        select(AuditLog.username, AuditLog.at)
+        .where(AuditLog.table_name == table, AuditLog.record_id == str(record_id))
+        .order_by(AuditLog.at.desc(), AuditLog.id.desc())
+        .limit(1)
+    ).first()
+    who = f" ({last.username}, {_when(last.at)})" if last else ""
+    listed = "; ".join(changes) if changes else "cap camp visible (només s'ha tornat a desar)"
+    return ConcurrentEditError(
+        [
+            f"No s'ha desat: algú altre{who} ha modificat aquest registre després que "
+            f"obríssiu el formulari. Canvis seus: {listed}. Torneu a obrir el formulari per "
+            "partir dels valors actuals i repetiu els vostres canvis."
+        ],
+        changes,
+    )
+
+
+def _when(moment: datetime) -> str:
+    from services.audit import local_time  # local import keeps the module order readable
+
+    return local_time(moment).strftime("%d/%m/%Y %H:%M")
+
+
+# --- Saving ---------------------------------------------------------------------------------
+
+
+def _diff(before: Any | None, after: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    names = [
+        f.name
+        for f in fields(after)
+        if before is None or getattr(before, f.name) != getattr(after, f.name)
+    ]
+    return (
+        {n: json_value(getattr(before, n)) for n in names} if before is not None else {},
+        {n: json_value(getattr(after, n)) for n in names},
+    )
+
+
+def save_member(
+    *,
+    session: Session,
+    form: MemberForm,
+    opened: MemberRecord | None,
+    today: date,
+    username: str,
+) -> int:
+    """Create (``opened`` None) or update the member the form was opened on; returns its id.
+
+    Raises ``ValidationError`` for bad input and ``ConcurrentEditError`` when someone saved
+    the member after ``opened`` was read. Writes nothing in either case."""
+    member_id = opened.member_id if opened else None
+    clean = _validate_member(session, form, member_id, today)
+    if opened is None:
+        member = Member(**asdict(clean))
+        session.add(member)
+        session.flush()
+        _, after = _diff(None, clean)
+        record_change(
+            session,
+            username=username,
+            action=AuditAction.CREATE,
+            table="member",
+            record_id=member.id,
+            after=after,
+        )
+        return member.id
+    member = session.get(Member, opened.member_id)
+    if member is None:
+        raise ValidationError(["Aquest membre ja no existeix: algú l'ha esborrat."])
+    if member.version != opened.version:
+        raise _conflict(
+            session, "member", member.id, opened.form, _member_form(member), MEMBER_LABELS
+        )
+    before, after = _diff(opened.form, clean)
+    if not after:
+        return member.id
+    for name in after:
+        setattr(member, name, getattr(clean, name))
+    try:
+        session.flush()
+    except StaleDataError:
+        # Saved by someone else between our read and our write: same answer as above.
+        session.rollback()
+        fresh = session.get(Member, opened.member_id)
+        now = _member_form(fresh) if fresh else opened.form
+        raise _conflict(
+            session, "member", opened.member_id, opened.form, now, MEMBER_LABELS
+        ) from None
+    record_change(
+        session,
+        username=username,
+        action=AuditAction.UPDATE,
+        table="member",
+        record_id=member.id,
+        before=before,
+        after=after,
+    )
+    return member.id
+
+
+def save_person(
+    *,
+    session: Session,
+    form: PersonForm,
+    opened: PersonRecord | None,
+    username: str,
+) -> int:
+    """Create or update a person, as ``save_member`` does for members."""
+    person_id = opened.person_id if opened else None
+    clean = _validate_person(session, form, person_id)
+    if opened is None:
+        person = Person(**asdict(clean))
+        session.add(person)
+        session.flush()
+        _, after = _diff(None, clean)
+        record_change(
+            session,
+            username=username,
+            action=AuditAction.CREATE,
+            table="person",
+            record_id=person.id,
+            after=after,
+        )
+        return person.id
+    person = session.get(Person, opened.person_id)
+    if person is None:
+        raise ValidationError(["Aquesta persona ja no existeix: algú l'ha esborrada."])
+    if person.version != opened.version:
+        raise _conflict(
+            session, "person", person.id, opened.form, _person_form(person), PERSON_LABELS
+        )
+    before, after = _diff(opened.form, clean)
+    if not after:
+        return person.id
+    for name in after:
+        setattr(person, name, getattr(clean, name))
+    try:
+        session.flush()
+    except StaleDataError:
+        session.rollback()
+        fresh = session.get(Person, opened.person_id)
+        now = _person_form(fresh) if fresh else opened.form
+        raise _conflict(
+            session, "person", opened.person_id, opened.form, now, PERSON_LABELS
+        ) from None
+    record_change(
+        session,
+        username=username,
+        action=AuditAction.UPDATE,
+        table="person",
+        record_id=person.id,
+        before=before,
+        after=after,
+    )
+    return person.id
+
+
+def delete_person(*, session: Session, opened: PersonRecord, username: str) -> None:
+    """Delete a person nobody refers to; one with contacts or registrations is kept (mark it
+    inactive instead), so the history stays whole."""
+    person = session.get(Person, opened.person_id)
+    if person is None:
+        raise ValidationError(["Aquesta persona ja no existeix: algú l'ha esborrada."])
+    if person.version != opened.version:
+        raise _conflict(
+            session, "person", person.id, opened.form, _person_form(person), PERSON_LABELS
+        )
+    uses = (session.scalar(select(func.count()).where(Interaction.person_id == person.id)) or 0) + (
+        session.scalar(select(func.count()).where(Registration.person_id == person.id)) or 0
+    )
+    if uses:
+        raise ValidationError(
+            [
+                f"{person.full_name} apareix en {uses} contactes o inscripcions: no s'esborra "
+                "perquè l'historial quedaria coix. Desmarqueu «Activa» per retirar-la."
+            ]
+        )
+    before = {f.name: json_value(getattr(person, f.name)) for f in fields(PersonForm)}
+    session.delete(person)
+    session.flush()
+    record_change(
+        session,
+        username=username,
+        action=AuditAction.DELETE,
+        table="person",
+        record_id=opened.person_id,
+        before=before,
+    )

@@ -1,0 +1,85 @@
+"""The audit log view: filters by table, user, action and dates; before and after readable."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy.orm import Session
+
+from db.models import AuditAction, AuditLog
+from services.audit import audit_entries, audit_options, record_change, record_changes
+
+
+def _entry(session: Session, at: datetime, **values: object) -> None:
+    defaults: dict[str, object] = {
+        "username": "marta",
+        "action": AuditAction.UPDATE,
+        "table_name": "member",
+        "record_id": "1",
+    }
+    session.add(AuditLog(at=at, **(defaults | values)))
+
+
+def test_entries_are_readable_newest_first(session: Session) -> None:
+    record_change(
+        session,
+        username="marta",
+        action=AuditAction.UPDATE,
+        table="member",
+        record_id=7,
+        before={"left_on": None, "notes": "<b>x</b>", "is_territorial_delegate": False},
+        after={"left_on": "2026-06-30", "notes": "<b>x</b>", "is_territorial_delegate": True},
+    )
+    _entry(
+        session,
+        datetime(2020, 1, 1, tzinfo=UTC),
+        action=AuditAction.CREATE,
+        after={"name": "Ajuntament de Vic"},
+    )
+    session.commit()
+    entries = audit_entries(session=session)
+    assert entries["Acció"].tolist() == ["Modificació", "Alta"]
+    latest = entries.iloc[0]
+    assert latest["Taula"] == "Membres" and latest["Registre"] == "7"
+    assert latest["Canvis"] == ("left_on: (buit) → 30/06/2026; is_territorial_delegate: no → sí")
+    assert "notes: <b>x</b>" in latest["Abans"]  # HTML stays text
+    assert entries.iloc[1]["Quan"] == "01/01/2020 01:00:00"  # shown in Catalan time
+    assert entries.iloc[1]["Canvis"] == "name: Ajuntament de Vic"
+
+
+def test_filters_by_table_user_action_and_dates(session: Session) -> None:
+    _entry(session, datetime(2026, 3, 1, 10, tzinfo=UTC), table_name="person", username="jordi")
+    _entry(session, datetime(2026, 3, 2, 10, tzinfo=UTC), action=AuditAction.DELETE)
+    _entry(session, datetime(2026, 3, 3, 10, tzinfo=UTC))
+    # 23:30 UTC on 3 March is already 4 March in Catalonia.
+    _entry(session, datetime(2026, 3, 3, 23, 30, tzinfo=UTC), record_id="late")
+    session.commit()
+    assert audit_options(session=session).tables == ("member", "person")
+    assert audit_options(session=session).users == ("jordi", "marta")
+
+    def records(**filters: object) -> list[str]:
+        frame = audit_entries(session=session, **filters)  # type: ignore[arg-type]
+        return frame["Registre"].tolist()
+
+    assert len(records()) == 4
+    assert len(records(tables=("person",))) == 1
+    assert len(records(users=("marta",))) == 3
+    assert len(records(actions=("delete",))) == 1
+    assert len(records(since=date(2026, 3, 2), until=date(2026, 3, 3))) == 2
+    assert records(since=date(2026, 3, 4)) == ["late"]
+    assert records(tables=("person",), users=("marta",)) == []
+
+
+def test_bulk_entries_for_imports(session: Session) -> None:
+    record_changes(
+        session,
+        username="importacio",
+        entries=[
+            {"action": AuditAction.CREATE, "table": "person", "record_id": n, "after": {"n": n}}
+            for n in range(3)
+        ],
+    )
+    session.commit()
+    entries = audit_entries(session=session, users=("importacio",))
+    assert sorted(entries["Registre"]) == ["0", "1", "2"]
+    assert set(entries["Taula"]) == {"Persones"}

@@ -1,0 +1,67 @@
+"""Dades page: the full backup (download) and its restore into an empty database."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import streamlit as st
+
+from db.session import session_scope
+from services import backup
+from services.errors import ValidationError
+from services.formatting import fmt_number
+from ui.dades import after_write, show_errors
+from ui.data import get_engine, query
+from ui.tables import XLSX_MIME, data_table
+
+
+def _backup_bytes() -> bytes:
+    # Built when the button is clicked, from the database as it is then: never cached.
+    with session_scope(get_engine()) as session:
+        return backup.backup_xlsx(session=session)
+
+
+def backup_section() -> None:
+    st.markdown(
+        "Una còpia completa és un llibre XLSX amb un full per taula (també les de referència: "
+        "territori i temes) i un full `_info` amb la versió de l'esquema. Es restaura en una "
+        "base de dades nova i buida, i en surt exactament la mateixa."
+    )
+    counts = query(backup.row_counts)
+    st.caption(
+        f"{fmt_number(int(counts['Files'].sum()))} files en {fmt_number(len(counts))} taules."
+    )
+    st.download_button(
+        "Descarrega la còpia de seguretat (XLSX)",
+        data=_backup_bytes,
+        file_name=f"xmess-copia-{datetime.now():%Y%m%d-%H%M}.xlsx",
+        mime=XLSX_MIME,
+        key="dades_backup_download",
+        icon=":material/backup:",
+        type="primary",
+        on_click="ignore",
+    )
+    data_table(counts, key="dades_backup_counts", file_name="taules")
+
+    st.subheader("Restaura una còpia")
+    busy = query(backup.non_empty_tables)
+    if busy:
+        st.info(
+            "Una còpia només es restaura en una base de dades buida (acabada de crear amb "
+            "`make migrate`): aquesta ja té dades. Així no es barreja ni se sobreescriu res.",
+            icon=":material/lock:",
+        )
+        return
+    uploaded = st.file_uploader(
+        "Còpia de seguretat (XLSX)", type=["xlsx"], key="dades_restore_file"
+    )
+    if uploaded is None:
+        return
+    if st.button("Restaura la còpia", type="primary", key="dades_restore_go"):
+        try:
+            with session_scope(get_engine()) as session:
+                result = backup.restore_xlsx(session=session, data=uploaded.getvalue())
+        except ValidationError as error:
+            show_errors("No s'ha restaurat res:", error.messages)
+            return
+        after_write(f"Còpia restaurada: {fmt_number(result.total)} files.")
