@@ -1,13 +1,104 @@
-"""Mapa territorial."""
+"""Mapa territorial: members by follow-up status, comarques without presence, the year's
+events, mentor links and delegates; beside it, the empty territories and their nearest
+member, and the per-province summary. Works offline (see ``ui/map_assets.py``)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from services import follow_up, map_layers
+from services.formatting import fmt_number
+from services.map_layers import MapLayers
+from ui.data import query
+from ui.layout import presentation_mode
+
+ALL_PROVINCES = "Totes"
+
+
+def _headline(layers: MapLayers) -> None:
+    comarques = layers.comarques
+    empty = comarques[comarques["members"] == 0]
+    # Short labels: on the Commission's screen (large type) long ones are cut.
+    quiet = {"delta_color": "off", "delta_arrow": "off", "border": True}
+    columns = st.columns(4)
+    columns[0].metric("Membres actius", fmt_number(len(layers.members)), border=True)
+    columns[1].metric(
+        "Amb presència",
+        fmt_number(len(comarques) - len(empty)),
+        delta=f"de {fmt_number(len(comarques))} comarques",
+        **quiet,
+    )
+    columns[2].metric(
+        "Sense presència",
+        fmt_number(len(empty)),
+        delta=f"{fmt_number(int(empty['population'].sum()))} habitants",
+        **quiet,
+    )
+    columns[3].metric(
+        "Delegats",
+        fmt_number(int(layers.members["territorial_delegate"].sum())),
+        delta="municipis delegats",
+        **quiet,
+    )
+
+
+@st.fragment
+def _map_and_tables(layers: MapLayers, presentation: bool) -> None:
+    # A fragment: a click on the map reruns only this, never the queries above. On the
+    # Commission's screen the map takes the whole width and the tables follow it.
+    # Imported here: dashboard.py imports every page at start, and folium alone costs about
+    # half a second that only this page needs.
+    from ui import map as territorial_map
+    from ui import map_panel
+
+    map_column, side_column = (
+        (st.container(), st.container()) if presentation else st.columns([3, 2], gap="medium")
+    )
+    with map_column:
+        clicked = territorial_map.show_map(
+            layers, presentation=presentation, height=760 if presentation else 620
+        )
+        territorial_map.show_legend(layers)
+    selection = map_panel.remember(clicked, layers)
+    with side_column:
+        map_panel.side_panel(layers, selection, presentation=presentation)
+
 
 def render() -> None:
+    today = follow_up.catalan_today()
+    presentation = presentation_mode()
     st.title("Mapa territorial")
-    st.info("Aquesta pàgina encara s'està construint.")
+    everything = query(map_layers.map_layers, today=today)
+    if everything.comarques.empty:
+        st.info("No hi ha dades territorials: executeu `make migrate`.")
+        return
+    province = st.segmented_control(
+        "Demarcació",
+        [ALL_PROVINCES, *everything.provinces["province"]],
+        default=ALL_PROVINCES,
+        key="mapa_province",
+    )
+    layers = map_layers.filter_province(
+        everything, None if province in (None, ALL_PROVINCES) else province
+    )
+    _headline(layers)
+    if layers.members.empty:
+        st.info(
+            "No hi ha cap membre actiu en aquest territori: totes les comarques surten "
+            "com a territoris sense presència."
+        )
+    _map_and_tables(layers, presentation)
+    notes = [
+        "Sense connexió el mapa es veu igual, sense el fons cartogràfic.",
+        "Límits: © Instituto Geográfico Nacional (IGN), CC BY 4.0; comarques: Idescat.",
+    ]
+    if everything.virtual_events:
+        notes.insert(
+            0,
+            f"{fmt_number(everything.virtual_events)} esdeveniments virtuals del "
+            f"{today.year} no tenen lloc al mapa.",
+        )
+    st.caption(" ".join(notes))
 
 
 if __name__ == "__main__":

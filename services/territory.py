@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
+from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import Comarca, Member, Municipality, Province
+from db.reference_data import REFERENCE_DIR
+from services.labels import MEMBER_KIND
 from services.overview import active_member_clause
+
+COMARQUES_GEOJSON = REFERENCE_DIR / "comarques.geojson"
+
+
+def comarca_geometries() -> dict[str, dict[str, Any]]:
+    """The comarca boundaries shipped with the app (IGN via es-atlas, dissolved by Idescat's
+    assignment): GeoJSON geometries by comarca code. A fresh copy on every call."""
+    collection = json.loads(COMARQUES_GEOJSON.read_text(encoding="utf-8"))
+    return {
+        feature["properties"]["comarca_code"]: feature["geometry"]
+        for feature in collection["features"]
+    }
 
 
 def comarca_presence(*, session: Session, today: date) -> pd.DataFrame:
@@ -78,3 +95,256 @@ def municipalities(*, session: Session) -> pd.DataFrame:
             "Longitud",
         ],
     )
+
+
+# --- Coverage: where the network is, where it is not, and who is nearest ------------------
+
+EARTH_RADIUS_KM = 6371.0088
+
+COVERAGE_COLUMNS = [
+    "comarca_code",
+    "comarca",
+    "province_code",
+    "province",
+    "municipalities",
+    "population",
+    "lat",
+    "lon",
+    "members",
+    "delegates",
+]
+LOCATION_COLUMNS = [
+    "member_id",
+    "member",
+    "kind",
+    "municipality_code",
+    "municipality",
+    "comarca_code",
+    "comarca",
+    "province_code",
+    "province",
+    "lat",
+    "lon",
+    "territorial_delegate",
+    "mentor_id",
+]
+UNCOVERED_COLUMNS = [
+    "comarca_code",
+    "comarca",
+    "province",
+    "population",
+    "municipalities",
+    "nearest_member_id",
+    "nearest_member",
+    "nearest_member_comarca",
+    "nearest_member_km",
+    "nearest_delegate_id",
+    "nearest_delegate",
+    "nearest_delegate_km",
+]
+PROVINCE_COLUMNS = [
+    "province_code",
+    "province",
+    "comarques",
+    "comarques_with_presence",
+    "comarques_without_presence",
+    "members",
+    "delegates",
+    "population",
+    "population_without_presence",
+]
+
+
+def haversine_km(
+    lat1: float | np.ndarray, lon1: float | np.ndarray, lat2: np.ndarray, lon2: np.ndarray
+) -> np.ndarray:
+    """Great-circle distance in km (broadcasts like numpy)."""
+    phi1, phi2 = np.radians(lat1), np.radians(lat2)
+    dphi = phi2 - phi1
+    dlambda = np.radians(np.asarray(lon2) - np.asarray(lon1))
+    a = np.sin(dphi / 2) ** 2 + np.cos(phi1) * np.cos(phi2) * np.sin(dlambda / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(a))
+
+
+def member_locations(*, session: Session, today: date) -> pd.DataFrame:
+    """Active members with the point of their municipality (or seat), comarca and province."""
+    rows = session.execute(
+        select(
+            Member.id,
+            Member.name,
+            Member.kind,
+            Municipality.ine_code,
+            Municipality.name,
+            Comarca.code,
+            Comarca.name,
+            Province.code,
+            Province.name,
+            Municipality.lat,
+            Municipality.lon,
+            Member.is_territorial_delegate,
+            Member.mentor_id,
+        )
+        .join(Municipality, Member.municipality_code == Municipality.ine_code)
+        .join(Comarca, Municipality.comarca_code == Comarca.code)
+        .join(Province, Comarca.province_code == Province.code)
+        .where(active_member_clause(today))
+        .order_by(Member.name)
+    ).all()
+    frame = pd.DataFrame(rows, columns=LOCATION_COLUMNS)
+    frame["kind"] = frame["kind"].map(lambda kind: MEMBER_KIND[kind])
+    frame["territorial_delegate"] = frame["territorial_delegate"].astype(bool)
+    frame["mentor_id"] = frame["mentor_id"].astype("Int64")
+    return frame
+
+
+def _municipality_points(session: Session) -> pd.DataFrame:
+    rows = session.execute(
+        select(
+            Municipality.comarca_code,
+            Municipality.lat,
+            Municipality.lon,
+            Municipality.population,
+        )
+    ).all()
+    return pd.DataFrame(rows, columns=["comarca_code", "lat", "lon", "population"])
+
+
+def coverage_from(
+    comarques: pd.DataFrame, points: pd.DataFrame, members: pd.DataFrame
+) -> pd.DataFrame:
+    """Presence per comarca from its municipalities' points and the located members.
+
+    A comarca's point is its population centre (the population-weighted mean of its
+    municipalities' points): distances to it say how far a member is from the people of an
+    empty comarca, not from an empty mountainside."""
+    points = points.assign(population=points["population"].fillna(0).astype(float))
+    # Municipalities with no population figure still count, with a tiny weight.
+    weight = points["population"].clip(lower=1.0)
+    weighted = points.assign(
+        w=weight, wlat=points["lat"] * weight, wlon=points["lon"] * weight
+    ).groupby("comarca_code")
+    territory = pd.DataFrame(
+        {
+            "municipalities": weighted.size(),
+            "population": weighted["population"].sum().round().astype(int),
+            "lat": weighted["wlat"].sum() / weighted["w"].sum(),
+            "lon": weighted["wlon"].sum() / weighted["w"].sum(),
+        }
+    )
+    counts = members.groupby("comarca_code").agg(
+        members=("member_id", "size"), delegates=("territorial_delegate", "sum")
+    )
+    frame = comarques.set_index("comarca_code").join(territory).join(counts)
+    frame[["members", "delegates"]] = frame[["members", "delegates"]].fillna(0).astype(int)
+    frame["municipalities"] = frame["municipalities"].fillna(0).astype(int)
+    frame["population"] = frame["population"].fillna(0).astype(int)
+    return frame.reset_index()[COVERAGE_COLUMNS].sort_values("comarca").reset_index(drop=True)
+
+
+def _comarques(session: Session) -> pd.DataFrame:
+    rows = session.execute(
+        select(Comarca.code, Comarca.name, Province.code, Province.name).join(
+            Province, Province.code == Comarca.province_code
+        )
+    ).all()
+    return pd.DataFrame(rows, columns=["comarca_code", "comarca", "province_code", "province"])
+
+
+def coverage_of(*, session: Session, members: pd.DataFrame) -> pd.DataFrame:
+    """``coverage_from`` over the reference territory, for already located ``members``."""
+    return coverage_from(_comarques(session), _municipality_points(session), members)
+
+
+def comarca_coverage(*, session: Session, today: date) -> pd.DataFrame:
+    """One row per comarca (all 43): municipalities, population, population centre
+    (``lat``, ``lon``), active members and territorial delegates, by comarca name."""
+    return coverage_of(session=session, members=member_locations(session=session, today=today))
+
+
+def _nearest(
+    origins: pd.DataFrame, candidates: pd.DataFrame
+) -> tuple[list[object], list[float | None]]:
+    """For each origin (``lat``, ``lon``), the index label of the nearest candidate and the
+    distance in km; ``None`` when there is no candidate. Ties go to the first candidate."""
+    if candidates.empty:
+        return [None] * len(origins), [None] * len(origins)
+    distances = haversine_km(
+        origins["lat"].to_numpy()[:, None],
+        origins["lon"].to_numpy()[:, None],
+        candidates["lat"].to_numpy()[None, :],
+        candidates["lon"].to_numpy()[None, :],
+    )
+    best = distances.argmin(axis=1)
+    labels = [candidates.index[i] for i in best]
+    return labels, [round(float(distances[row, i]), 1) for row, i in enumerate(best)]
+
+
+def uncovered_from(coverage: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
+    """Comarques without an active member, most populated first, each with the nearest
+    member and the nearest territorial delegate (candidates to mentor it or to reach it)."""
+    empty = coverage[coverage["members"] == 0].sort_values(
+        ["population", "comarca"], ascending=[False, True]
+    )
+    if empty.empty:
+        return pd.DataFrame(columns=UNCOVERED_COLUMNS)
+    located = members.set_index("member_id")
+    delegates = located[located["territorial_delegate"]]
+    member_ids, member_km = _nearest(empty, located)
+    delegate_ids, delegate_km = _nearest(empty, delegates)
+
+    def names(ids: list[object], column: str) -> list[object]:
+        return [None if i is None else located.at[i, column] for i in ids]
+
+    frame = pd.DataFrame(
+        {
+            "comarca_code": empty["comarca_code"].to_numpy(),
+            "comarca": empty["comarca"].to_numpy(),
+            "province": empty["province"].to_numpy(),
+            "population": empty["population"].to_numpy(),
+            "municipalities": empty["municipalities"].to_numpy(),
+            "nearest_member_id": pd.array(member_ids, dtype="Int64"),
+            "nearest_member": names(member_ids, "member"),
+            "nearest_member_comarca": names(member_ids, "comarca"),
+            "nearest_member_km": pd.array(member_km, dtype="Float64"),
+            "nearest_delegate_id": pd.array(delegate_ids, dtype="Int64"),
+            "nearest_delegate": names(delegate_ids, "member"),
+            "nearest_delegate_km": pd.array(delegate_km, dtype="Float64"),
+        }
+    )
+    return frame[UNCOVERED_COLUMNS]
+
+
+def uncovered_comarques(*, session: Session, today: date) -> pd.DataFrame:
+    """The plan's "territoris sense presència": comarques with no active member, most
+    populated first, with the nearest member and delegate and their distance in km."""
+    members = member_locations(session=session, today=today)
+    return uncovered_from(coverage_of(session=session, members=members), members)
+
+
+def province_summary_from(coverage: pd.DataFrame) -> pd.DataFrame:
+    """Per province (demarcació): comarques with and without presence, members, delegates,
+    population and the population living in comarques without presence."""
+    present = coverage["members"] > 0
+    frame = (
+        coverage.assign(
+            with_presence=present.astype(int),
+            without_presence=(~present).astype(int),
+            population_without=coverage["population"].where(~present, 0),
+        )
+        .groupby(["province_code", "province"], as_index=False)
+        .agg(
+            comarques=("comarca_code", "size"),
+            comarques_with_presence=("with_presence", "sum"),
+            comarques_without_presence=("without_presence", "sum"),
+            members=("members", "sum"),
+            delegates=("delegates", "sum"),
+            population=("population", "sum"),
+            population_without_presence=("population_without", "sum"),
+        )
+    )
+    return frame[PROVINCE_COLUMNS].sort_values("province").reset_index(drop=True)
+
+
+def province_summary(*, session: Session, today: date) -> pd.DataFrame:
+    """One row per province: see ``province_summary_from``."""
+    return province_summary_from(comarca_coverage(session=session, today=today))

@@ -1,0 +1,216 @@
+"""Beside the map: the selection from a click, the comarques without presence with their
+nearest member, the per-province summary and the members, each narrowed by the selection."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from services.formatting import fmt_date, fmt_number
+from services.map_layers import MapLayers
+from ui.map import MapSelection
+from ui.tables import data_table
+
+SELECTION_KEY = "mapa_selection"
+TABS_KEY = "mapa_tabs"
+_MARKDOWN_SPECIAL = set("\\`*_{}[]()<>#+-.!|~:$")
+UNCOVERED_TAB = "Territoris sense presència"
+PROVINCES_TAB = "Per demarcació"
+MEMBERS_TAB = "Membres"
+
+
+def remember(selection: MapSelection | None, layers: MapLayers) -> MapSelection | None:
+    """Keep a new click as the selection (and open the tab it concerns); drop a selection
+    that the province filter has taken off the map."""
+    if selection is not None:
+        st.session_state[SELECTION_KEY] = selection
+        st.session_state[TABS_KEY] = (
+            UNCOVERED_TAB
+            if selection.kind == "comarca"
+            and selection.key in set(layers.uncovered["comarca_code"])
+            else MEMBERS_TAB
+        )
+    current = st.session_state.get(SELECTION_KEY)
+    if current is not None and _describe(current, layers) is None:
+        st.session_state.pop(SELECTION_KEY, None)
+        return None
+    return current
+
+
+def _describe(selection: MapSelection, layers: MapLayers) -> str | None:
+    if selection.kind == "comarca":
+        rows = layers.comarques[layers.comarques["comarca_code"] == selection.key]
+        if rows.empty:
+            return None
+        row = rows.iloc[0]
+        presence = (
+            "sense presència"
+            if row["members"] == 0
+            else ("1 membre" if row["members"] == 1 else f"{fmt_number(row['members'])} membres")
+        )
+        return f"Comarca: **{_md(row['comarca'])}** ({_md(row['province'])}), {presence}"
+    rows = layers.members[layers.members["member_id"].astype(str) == selection.key]
+    if rows.empty:
+        return None
+    row = rows.iloc[0]
+    return f"Membre: **{_md(row['member'])}** ({_md(row['comarca'])})"
+
+
+def _md(text: str) -> str:
+    """``text`` as literal Markdown: names never turn into markup, links or HTML."""
+    return "".join("\\" + char if char in _MARKDOWN_SPECIAL else char for char in str(text))
+
+
+def _clear() -> None:
+    st.session_state.pop(SELECTION_KEY, None)
+
+
+def selection_bar(selection: MapSelection | None, layers: MapLayers) -> None:
+    if selection is None:
+        st.caption(
+            "Feu clic en una comarca o en un membre del mapa per centrar-hi aquestes taules."
+        )
+        return
+    st.markdown(_describe(selection, layers) or "")
+    st.button("Treu la selecció", key="mapa_clear", on_click=_clear, icon=":material/close:")
+
+
+def _member_ids(selection: MapSelection | None, layers: MapLayers) -> set[int] | None:
+    """The members a selection narrows to: a comarca's members, or a member with its mentor
+    and mentees (its mentoring links)."""
+    if selection is None:
+        return None
+    members = layers.members
+    if selection.kind == "comarca":
+        return set(members.loc[members["comarca_code"] == selection.key, "member_id"])
+    member_id = int(selection.key)
+    links = layers.mentor_links
+    linked = set(links.loc[links["mentor_id"] == member_id, "mentee_id"]) | set(
+        links.loc[links["mentee_id"] == member_id, "mentor_id"]
+    )
+    return {member_id, *map(int, linked)}
+
+
+def uncovered_table(layers: MapLayers, selection: MapSelection | None) -> None:
+    uncovered = layers.uncovered
+    if selection is not None and selection.kind == "comarca":
+        uncovered = uncovered[uncovered["comarca_code"] == selection.key]
+        if uncovered.empty:
+            st.info("Aquesta comarca té presència de la Xarxa: vegeu-ne els membres.")
+            return
+    elif selection is not None:
+        member_id = int(selection.key)
+        uncovered = uncovered[
+            (uncovered["nearest_member_id"] == member_id)
+            | (uncovered["nearest_delegate_id"] == member_id)
+        ]
+        if uncovered.empty:
+            st.info("Aquest membre no és el més proper a cap comarca sense presència.")
+            return
+        st.caption("Comarques sense presència on aquest membre és el més proper (o el delegat).")
+    if uncovered.empty:
+        st.success("Totes les comarques d'aquesta selecció tenen algun membre actiu.")
+        return
+    st.caption(
+        "Ordenades per població. Distàncies en línia recta des del centre de població de la "
+        "comarca: el membre més proper és un candidat a mentor o a delegat."
+    )
+    table = pd.DataFrame(
+        {
+            "Comarca": uncovered["comarca"],
+            "Demarcació": uncovered["province"],
+            "Població": uncovered["population"],
+            "Municipis": uncovered["municipalities"],
+            "Membre més proper": uncovered["nearest_member"],
+            "A (km)": uncovered["nearest_member_km"],
+            "Delegat més proper": uncovered["nearest_delegate"],
+            "Al delegat (km)": uncovered["nearest_delegate_km"],
+        }
+    )
+    data_table(
+        table,
+        key="mapa_sense_presencia",
+        file_name="comarques-sense-presencia",
+        column_config={
+            "Població": st.column_config.NumberColumn(format="localized"),
+            "A (km)": st.column_config.NumberColumn(format="%.1f"),
+            "Al delegat (km)": st.column_config.NumberColumn(format="%.1f"),
+        },
+    )
+
+
+def provinces_table(layers: MapLayers) -> None:
+    provinces = layers.provinces
+    table = pd.DataFrame(
+        {
+            "Demarcació": provinces["province"],
+            "Comarques": provinces["comarques"],
+            "Amb presència": provinces["comarques_with_presence"],
+            "Sense presència": provinces["comarques_without_presence"],
+            "Membres": provinces["members"],
+            "Delegats": provinces["delegates"],
+            "Població": provinces["population"],
+            "Població sense presència": provinces["population_without_presence"],
+        }
+    )
+    data_table(
+        table,
+        key="mapa_demarcacions",
+        file_name="presencia-per-demarcacio",
+        column_config={
+            "Població": st.column_config.NumberColumn(format="localized"),
+            "Població sense presència": st.column_config.NumberColumn(format="localized"),
+        },
+    )
+
+
+def members_table(layers: MapLayers, selection: MapSelection | None, *, presentation: bool) -> None:
+    members = layers.members
+    ids = _member_ids(selection, layers)
+    if ids is not None:
+        members = members[members["member_id"].isin(ids)]
+    if members.empty:
+        st.info("No hi ha cap membre actiu en aquesta selecció.")
+        return
+    table = pd.DataFrame(
+        {
+            "Membre": members["member"],
+            "Tipus": members["kind"],
+            "Comarca": members["comarca"],
+            "Estat": members["status"],
+            "Últim contacte": members["last_contact"].map(
+                lambda d: fmt_date(d) if pd.notna(d) else ""
+            ),
+            "Participació": members["participation"],
+            "Delegat": members["territorial_delegate"].map({True: "Sí", False: ""}),
+            "Municipi mentor": members["mentor"].map(lambda m: m if isinstance(m, str) else ""),
+            "Responsable": members["owner"].fillna(""),
+        }
+    )
+    # The staff member in charge is a person: not on the Commission's shared screen.
+    if presentation:
+        table = table.drop(columns="Responsable")
+    data_table(
+        table,
+        key="mapa_membres",
+        file_name="membres-mapa",
+        column_config={
+            "Participació": st.column_config.ProgressColumn(
+                format="%.0f", min_value=0, max_value=100
+            )
+        },
+    )
+
+
+def side_panel(layers: MapLayers, selection: MapSelection | None, *, presentation: bool) -> None:
+    selection_bar(selection, layers)
+    # Tracked ("rerun"), so a click on the map can open the tab it concerns (``remember``).
+    uncovered, provinces, members = st.tabs(
+        [UNCOVERED_TAB, PROVINCES_TAB, MEMBERS_TAB], key=TABS_KEY, on_change="rerun"
+    )
+    with uncovered:
+        uncovered_table(layers, selection)
+    with provinces:
+        provinces_table(layers)
+    with members:
+        members_table(layers, selection, presentation=presentation)
