@@ -7,7 +7,9 @@ from ui.navigation import app_pages
 
 st.set_page_config(
     page_title="XMESS · Quadre de comandament",
-    page_icon=":material/hub:",
+    # An emoji favicon is drawn locally; a Material one is fetched from Google Fonts, which an
+    # offline office network cannot reach.
+    page_icon="🤝",
     layout="wide",
 )
 

@@ -270,7 +270,7 @@ def map_layers(*, session: Session, today: date) -> MapLayers:
     events, virtual = events_by_place(session=session, year=today.year, today=today)
     links = mentor_links(session=session, members=members)
     uncovered = territory.uncovered_from(coverage, members)
-    provinces = territory.province_summary_from(coverage)
+    provinces = territory.province_summary_from(coverage, members)
     return MapLayers(
         today=today,
         province=None,

@@ -186,7 +186,10 @@ def member_locations(*, session: Session, today: date) -> pd.DataFrame:
         )
         .join(Municipality, Member.municipality_code == Municipality.ine_code)
         .join(Comarca, Municipality.comarca_code == Comarca.code)
-        .join(Province, Comarca.province_code == Province.code)
+        # The member's own demarcació, as everywhere else in the app: a comarca may straddle
+        # two (a member in Bellver de Cerdanya is in Lleida, though the Cerdanya is filed
+        # under Girona).
+        .join(Province, Municipality.province_code == Province.code)
         .where(active_member_clause(today))
         .order_by(Member.name)
     ).all()
@@ -321,9 +324,11 @@ def uncovered_comarques(*, session: Session, today: date) -> pd.DataFrame:
     return uncovered_from(coverage_of(session=session, members=members), members)
 
 
-def province_summary_from(coverage: pd.DataFrame) -> pd.DataFrame:
-    """Per province (demarcació): comarques with and without presence, members, delegates,
-    population and the population living in comarques without presence."""
+def province_summary_from(coverage: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
+    """Per province (demarcació): comarques with and without presence, population and the
+    population living in comarques without presence (comarques by the province they are filed
+    under), and members and delegates (by their own municipality's province, so the figures
+    match the rest of the app)."""
     present = coverage["members"] > 0
     frame = (
         coverage.assign(
@@ -336,15 +341,19 @@ def province_summary_from(coverage: pd.DataFrame) -> pd.DataFrame:
             comarques=("comarca_code", "size"),
             comarques_with_presence=("with_presence", "sum"),
             comarques_without_presence=("without_presence", "sum"),
-            members=("members", "sum"),
-            delegates=("delegates", "sum"),
             population=("population", "sum"),
             population_without_presence=("population_without", "sum"),
         )
     )
+    people = members.groupby("province_code").agg(
+        members=("member_id", "size"), delegates=("territorial_delegate", "sum")
+    )
+    frame = frame.join(people, on="province_code")
+    frame[["members", "delegates"]] = frame[["members", "delegates"]].fillna(0).astype(int)
     return frame[PROVINCE_COLUMNS].sort_values("province").reset_index(drop=True)
 
 
 def province_summary(*, session: Session, today: date) -> pd.DataFrame:
     """One row per province: see ``province_summary_from``."""
-    return province_summary_from(comarca_coverage(session=session, today=today))
+    members = member_locations(session=session, today=today)
+    return province_summary_from(coverage_of(session=session, members=members), members)

@@ -203,6 +203,24 @@ def test_province_summary_adds_up(session: Session) -> None:
     assert barcelona["population_without_presence"] < barcelona["population"]
 
 
+def test_a_member_counts_in_its_own_province_even_when_its_comarca_straddles_two(
+    session: Session,
+) -> None:
+    # Bellver de Cerdanya is in the province of Lleida; the Cerdanya is filed under Girona.
+    make.member(session, "Ajuntament de Bellver de Cerdanya", municipality_code="25051")
+
+    summary = territory.province_summary(session=session, today=TODAY).set_index("province")
+    located = territory.member_locations(session=session, today=TODAY)
+    layers = filter_province(map_layers(session=session, today=TODAY), "Lleida")
+
+    assert summary.loc["Lleida", "members"] == 1
+    assert summary.loc["Girona", "members"] == 0
+    # The comarca itself is still counted where it is filed.
+    assert summary.loc["Girona", "comarques_with_presence"] == 1
+    assert located["province"].tolist() == ["Lleida"]
+    assert layers.members["member"].tolist() == ["Ajuntament de Bellver de Cerdanya"]
+
+
 # --- The map's layers -----------------------------------------------------------------------
 
 
