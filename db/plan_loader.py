@@ -148,7 +148,7 @@ def load_work_groups(session: Session) -> dict[str, WorkGroup]:
 # --- Reading and validating ------------------------------------------------------------------
 
 
-class _Row:
+class SheetRow:
     """One CSV row and where it is, so every error names the file, the row and the column."""
 
     def __init__(self, file_name: str, line: int, values: dict[str, str]) -> None:
@@ -205,7 +205,7 @@ class _Row:
         raise self.error(column, f"«{raw}» no és un valor de sí/no vàlid (useu 1 o 0)")
 
 
-def _read_rows(path: Path, columns: tuple[str, ...]) -> list[_Row]:
+def _read_rows(path: Path, columns: tuple[str, ...]) -> list[SheetRow]:
     if not path.is_file():
         raise ValueError(f"No es troba el fitxer {path.name} ({path})")
     with path.open(encoding="utf-8-sig", newline="") as handle:
@@ -220,19 +220,19 @@ def _read_rows(path: Path, columns: tuple[str, ...]) -> list[_Row]:
             # Skip blank rows a spreadsheet leaves at the end.
             if not any(isinstance(v, str) and v.strip() for v in values.values()):
                 continue
-            rows.append(_Row(path.name, number, values))
+            rows.append(SheetRow(path.name, number, values))
     return rows
 
 
 @dataclass(frozen=True)
-class _ActivityRow:
-    line: _Row
+class ActivityRow:
+    line: SheetRow
     values: dict[str, object]
     work_group_code: str | None
     depends_on: tuple[str, ...]
 
 
-def _read_caps(path: Path) -> dict[str, tuple[int, str]]:
+def read_caps(path: Path) -> dict[str, tuple[int, str]]:
     caps: dict[str, tuple[int, str]] = {}
     for row in _read_rows(path, CAP_COLUMNS):
         group = row.text("cap_group", required=True, max_length=40)
@@ -244,11 +244,11 @@ def _read_caps(path: Path) -> dict[str, tuple[int, str]]:
 
 def _read_activities(
     path: Path, year: int, caps: dict[str, tuple[int, str]], existing_codes: set[str]
-) -> list[_ActivityRow]:
+) -> list[ActivityRow]:
     groups_by_name = {spec.name.casefold(): spec.code for spec in WORK_GROUPS}
     groups_by_name |= {spec.code: spec.code for spec in WORK_GROUPS}
-    result: list[_ActivityRow] = []
-    seen: dict[str, _Row] = {}
+    result: list[ActivityRow] = []
+    seen: dict[str, SheetRow] = {}
     for row in _read_rows(path, ACTIVITY_COLUMNS):
         code = row.text("code", required=True, max_length=20)
         if code in seen:
@@ -289,7 +289,7 @@ def _read_activities(
             "exclusive_group": row.text("exclusive_group", max_length=40) or None,
             "quarter": None if quarter == -1 else quarter,
         }
-        result.append(_ActivityRow(row, values, group_code, depends_on))
+        result.append(ActivityRow(row, values, group_code, depends_on))
 
     known = set(seen) | existing_codes
     for activity in result:
@@ -298,11 +298,11 @@ def _read_activities(
                 raise activity.line.error(
                     "depends_on", f"el codi «{required}» no correspon a cap activitat del pla"
                 )
-    _refuse_cycles(result)
+    refuse_cycles(result)
     return result
 
 
-def _refuse_cycles(activities: list[_ActivityRow]) -> None:
+def refuse_cycles(activities: list[ActivityRow]) -> None:
     """A dependency cycle would make every activity in it impossible to select."""
     graph = {str(a.values["code"]): a for a in activities}
     state: dict[str, int] = {}  # 1 = on the current path, 2 = finished
@@ -342,7 +342,7 @@ def load_plan(
         for activity in session.scalars(select(PlanActivity).where(PlanActivity.year == year))
     }
     # Everything is read and checked before the first write: a bad row leaves no trace.
-    caps = _read_caps(caps_path)
+    caps = read_caps(caps_path)
     rows = _read_activities(activities_path, year, caps, set(existing))
 
     groups = load_work_groups(session)
@@ -354,7 +354,7 @@ def load_plan(
             )
             session.add(cap)
 
-    created: list[tuple[PlanActivity, _ActivityRow]] = []
+    created: list[tuple[PlanActivity, ActivityRow]] = []
     for row in rows:
         if row.values["code"] in existing:
             continue

@@ -10,6 +10,7 @@ nothing is overwritten. Every save validates all fields first and records an aud
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime
 from typing import Any
@@ -331,6 +332,65 @@ def _diff(before: Any | None, after: Any) -> tuple[dict[str, Any], dict[str, Any
     )
 
 
+def _save(
+    session: Session,
+    *,
+    model: type[Member] | type[Person],
+    table: str,
+    labels: dict[str, str],
+    to_form: Callable[[Any], Any],
+    clean: Any,
+    opened: MemberRecord | PersonRecord | None,
+    record_id: int | None,
+    gone: str,
+    username: str,
+) -> int:
+    """Create (``opened`` None) or update the versioned row the form was opened on, with its
+    audit entry; a save on top of someone else's is refused, whichever way it is caught."""
+    if opened is None:
+        row = model(**asdict(clean))
+        session.add(row)
+        session.flush()
+        _, after = _diff(None, clean)
+        record_change(
+            session,
+            username=username,
+            action=AuditAction.CREATE,
+            table=table,
+            record_id=row.id,
+            after=after,
+        )
+        return row.id
+    row = session.get(model, record_id)
+    if row is None:
+        raise ValidationError([gone])
+    if row.version != opened.version:
+        raise _conflict(session, table, row.id, opened.form, to_form(row), labels)
+    before, after = _diff(opened.form, clean)
+    if not after:
+        return row.id
+    for name in after:
+        setattr(row, name, getattr(clean, name))
+    try:
+        session.flush()
+    except StaleDataError:
+        # Saved by someone else between our read and our write: same answer as above.
+        session.rollback()
+        fresh = session.get(model, record_id)
+        now = to_form(fresh) if fresh else opened.form
+        raise _conflict(session, table, record_id, opened.form, now, labels) from None
+    record_change(
+        session,
+        username=username,
+        action=AuditAction.UPDATE,
+        table=table,
+        record_id=row.id,
+        before=before,
+        after=after,
+    )
+    return row.id
+
+
 def save_member(
     *,
     session: Session,
@@ -344,53 +404,18 @@ def save_member(
     Raises ``ValidationError`` for bad input and ``ConcurrentEditError`` when someone saved
     the member after ``opened`` was read. Writes nothing in either case."""
     member_id = opened.member_id if opened else None
-    clean = _validate_member(session, form, member_id, today)
-    if opened is None:
-        member = Member(**asdict(clean))
-        session.add(member)
-        session.flush()
-        _, after = _diff(None, clean)
-        record_change(
-            session,
-            username=username,
-            action=AuditAction.CREATE,
-            table="member",
-            record_id=member.id,
-            after=after,
-        )
-        return member.id
-    member = session.get(Member, opened.member_id)
-    if member is None:
-        raise ValidationError(["Aquest membre ja no existeix: algú l'ha esborrat."])
-    if member.version != opened.version:
-        raise _conflict(
-            session, "member", member.id, opened.form, _member_form(member), MEMBER_LABELS
-        )
-    before, after = _diff(opened.form, clean)
-    if not after:
-        return member.id
-    for name in after:
-        setattr(member, name, getattr(clean, name))
-    try:
-        session.flush()
-    except StaleDataError:
-        # Saved by someone else between our read and our write: same answer as above.
-        session.rollback()
-        fresh = session.get(Member, opened.member_id)
-        now = _member_form(fresh) if fresh else opened.form
-        raise _conflict(
-            session, "member", opened.member_id, opened.form, now, MEMBER_LABELS
-        ) from None
-    record_change(
+    return _save(
         session,
-        username=username,
-        action=AuditAction.UPDATE,
+        model=Member,
         table="member",
-        record_id=member.id,
-        before=before,
-        after=after,
+        labels=MEMBER_LABELS,
+        to_form=_member_form,
+        clean=_validate_member(session, form, member_id, today),
+        opened=opened,
+        record_id=member_id,
+        gone="Aquest membre ja no existeix: algú l'ha esborrat.",
+        username=username,
     )
-    return member.id
 
 
 def save_person(
@@ -402,52 +427,18 @@ def save_person(
 ) -> int:
     """Create or update a person, as ``save_member`` does for members."""
     person_id = opened.person_id if opened else None
-    clean = _validate_person(session, form, person_id)
-    if opened is None:
-        person = Person(**asdict(clean))
-        session.add(person)
-        session.flush()
-        _, after = _diff(None, clean)
-        record_change(
-            session,
-            username=username,
-            action=AuditAction.CREATE,
-            table="person",
-            record_id=person.id,
-            after=after,
-        )
-        return person.id
-    person = session.get(Person, opened.person_id)
-    if person is None:
-        raise ValidationError(["Aquesta persona ja no existeix: algú l'ha esborrada."])
-    if person.version != opened.version:
-        raise _conflict(
-            session, "person", person.id, opened.form, _person_form(person), PERSON_LABELS
-        )
-    before, after = _diff(opened.form, clean)
-    if not after:
-        return person.id
-    for name in after:
-        setattr(person, name, getattr(clean, name))
-    try:
-        session.flush()
-    except StaleDataError:
-        session.rollback()
-        fresh = session.get(Person, opened.person_id)
-        now = _person_form(fresh) if fresh else opened.form
-        raise _conflict(
-            session, "person", opened.person_id, opened.form, now, PERSON_LABELS
-        ) from None
-    record_change(
+    return _save(
         session,
-        username=username,
-        action=AuditAction.UPDATE,
+        model=Person,
         table="person",
-        record_id=person.id,
-        before=before,
-        after=after,
+        labels=PERSON_LABELS,
+        to_form=_person_form,
+        clean=_validate_person(session, form, person_id),
+        opened=opened,
+        record_id=person_id,
+        gone="Aquesta persona ja no existeix: algú l'ha esborrada.",
+        username=username,
     )
-    return person.id
 
 
 def delete_person(*, session: Session, opened: PersonRecord, username: str) -> None:

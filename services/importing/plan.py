@@ -14,7 +14,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from db.models import ActivityStatus, PlanActivity, PlanActivityDependency, PlanCap
-from db.plan_loader import _ActivityRow, _read_caps, _refuse_cycles, _Row, caps_csv
+from db.plan_loader import ActivityRow, SheetRow, caps_csv, read_caps, refuse_cycles
 from services.importing.base import (
     REFUSED,
     Column,
@@ -30,7 +30,7 @@ from services.importing.values import CellError, Choices, shown
 from services.labels import ACTIVITY_STATUS
 
 
-class _Cell(_Row):
+class _Cell(SheetRow):
     """One cell read with the plan loader's rules; its errors are ``CellError``."""
 
     def __init__(self, value: Cell) -> None:
@@ -40,7 +40,7 @@ class _Cell(_Row):
         return CellError(message)
 
 
-class _Line(_Row):
+class _Line(SheetRow):
     """A row for the loader's cycle check, whose errors name our row and column."""
 
     def __init__(self, line: int, header: str) -> None:
@@ -304,11 +304,11 @@ class PlanActivityImporter(Importer):
                     )
                 else:
                     activities.append(
-                        _ActivityRow(_Line(line, header), {"code": code}, None, tuple(depends))
+                        ActivityRow(_Line(line, header), {"code": code}, None, tuple(depends))
                     )
             while activities:
                 try:
-                    _refuse_cycles(activities)
+                    refuse_cycles(activities)
                     break
                 except CellError as error:
                     line = int(str(error).split(",")[0].removeprefix("fila "))
@@ -320,7 +320,7 @@ class PlanActivityImporter(Importer):
     def _reference_cap(self, year: int, cap: str) -> bool:
         if (year, cap) not in self.reference_caps and caps_csv(year).is_file():
             try:
-                for group, value in _read_caps(caps_csv(year)).items():
+                for group, value in read_caps(caps_csv(year)).items():
                     self.reference_caps[(year, group)] = value
             except ValueError:
                 return False
