@@ -143,7 +143,8 @@ def events_table(*, session: Session, today: date, filters: EventFilter) -> pd.D
         .order_by(Event.held_on.desc(), Event.title)
     ).all()
     if not rows:
-        return pd.DataFrame(columns=EVENT_COLUMNS)
+        # Typed, so the pages can filter on ``upcoming`` whatever the filters leave.
+        return pd.DataFrame(columns=EVENT_COLUMNS).astype({"upcoming": bool})
     frame = frame_of(
         rows,
         columns=[

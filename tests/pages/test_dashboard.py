@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
@@ -75,3 +76,35 @@ def test_unreachable_database_says_so_in_catalan(app_on: Callable[..., AppTest])
     app = app_on("postgresql+psycopg://postgres@127.0.0.1:9/xmess?connect_timeout=2")
     assert not app.exception
     assert "No es pot connectar amb la base de dades" in app.error[0].value
+
+
+PAGE_TITLES = {
+    "inici": "Inici",
+    "seguiment": "Seguiment de membres",
+    "grups": "Grups de Treball",
+    "esdeveniments": "Esdeveniments",
+    "mapa": "Mapa territorial",
+    "prioritzacio": "Priorització del pressupost",
+    "dades": "Dades",
+}
+
+
+@pytest.mark.parametrize("presentation", [False, True], ids=["normal", "presentacio"])
+@pytest.mark.parametrize("url_path", list(PAGE_TITLES))
+def test_every_page_draws_the_demo_network_and_an_empty_one(
+    app_on: Callable[..., AppTest],
+    demo_sqlite_url: str,
+    tmp_path: Path,
+    url_path: str,
+    presentation: bool,
+) -> None:
+    empty_url = f"sqlite:///{tmp_path / 'empty.db'}"
+    upgrade_to_head(make_engine(empty_url))
+    for url in (demo_sqlite_url, empty_url):
+        app = app_on(url, url_path)
+        if presentation:
+            app.toggle(key="presentation_mode").set_value(True).run()
+        assert not app.exception, (url_path, url, app.exception)
+        assert app.title[0].value == PAGE_TITLES[url_path]
+        # Something to read on every page, data or an empty state: never a blank page.
+        assert app.metric or app.dataframe or app.info or app.table
