@@ -3,40 +3,54 @@ them for links (``st.page_link`` needs the ``st.Page`` of a function page)."""
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
+
 import streamlit as st
 
 
-def app_pages() -> dict[str, st.Page]:
-    # Imported here: page modules import this module for their links.
-    from pages import dades, esdeveniments, grups, inici, mapa, prioritzacio, seguiment
+def _page(module: str) -> Callable[[], None]:
+    """``pages.<module>.render``, imported on the page's first visit: the first request of a
+    fresh server then pays only for its own page's libraries (the optimiser's SciPy, the map's
+    folium), not for every page's."""
 
+    def render() -> None:
+        importlib.import_module(f"pages.{module}").render()
+
+    render.__name__ = module
+    return render
+
+
+def app_pages() -> dict[str, st.Page]:
     return {
         "inici": st.Page(
-            inici.render, title="Inici", icon=":material/home:", url_path="inici", default=True
+            _page("inici"), title="Inici", icon=":material/home:", url_path="inici", default=True
         ),
         "seguiment": st.Page(
-            seguiment.render,
+            _page("seguiment"),
             title="Seguiment de membres",
             icon=":material/contact_phone:",
             url_path="seguiment",
         ),
         "grups": st.Page(
-            grups.render, title="Grups de Treball", icon=":material/groups:", url_path="grups"
+            _page("grups"), title="Grups de Treball", icon=":material/groups:", url_path="grups"
         ),
         "esdeveniments": st.Page(
-            esdeveniments.render,
+            _page("esdeveniments"),
             title="Esdeveniments",
             icon=":material/event:",
             url_path="esdeveniments",
         ),
         "mapa": st.Page(
-            mapa.render, title="Mapa territorial", icon=":material/map:", url_path="mapa"
+            _page("mapa"), title="Mapa territorial", icon=":material/map:", url_path="mapa"
         ),
         "prioritzacio": st.Page(
-            prioritzacio.render,
+            _page("prioritzacio"),
             title="Priorització del pressupost",
             icon=":material/balance:",
             url_path="prioritzacio",
         ),
-        "dades": st.Page(dades.render, title="Dades", icon=":material/database:", url_path="dades"),
+        "dades": st.Page(
+            _page("dades"), title="Dades", icon=":material/database:", url_path="dades"
+        ),
     }
