@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import pandas as pd
 from babel.dates import format_date as _babel_date
 from babel.numbers import format_currency, format_decimal, format_percent
 
@@ -37,3 +38,16 @@ def fmt_date(value: date | None) -> str:
 def fmt_long_date(value: date) -> str:
     """``date(2026, 11, 23)`` → ``23 de novembre de 2026``."""
     return _babel_date(value, "d MMMM 'de' yyyy", locale=LOCALE)
+
+
+# Vectorised forms for table columns: Babel's cost per call adds up at hundreds of rows.
+
+
+def fmt_date_column(values: pd.Series, empty: str = "") -> pd.Series:
+    """``dd/mm/yyyy`` per row, as ``fmt_date`` writes it; ``empty`` where there is no date."""
+    return values.map(lambda d: d.strftime("%d/%m/%Y") if isinstance(d, date) else empty)
+
+
+def fmt_percent_column(values: pd.Series) -> pd.Series:
+    """``46 %`` per row, as ``fmt_percent`` writes it (ratios under 10: no thousands)."""
+    return values.map(lambda v: "" if pd.isna(v) else f"{round(v * 100)}\u00a0%")

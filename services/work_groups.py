@@ -8,10 +8,8 @@ enrolled on the session's day who attended it; nothing of it is stored.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
 
 import pandas as pd
 from sqlalchemy import select
@@ -36,6 +34,7 @@ from db.models import (
 from services.audit import record_change, snapshot
 from services.errors import ValidationError
 from services.formatting import fmt_date
+from services.frames import frame_of
 from services.labels import WORK_GROUP_STATUS
 from services.overview import active_member_clause
 
@@ -45,15 +44,6 @@ TREND_QUARTERS = 8
 # A group is "falling" when its attendance rate over the last six months is this many points
 # below the six months before, or when it stopped meeting.
 FALLING_POINTS = 0.10
-
-
-def frame_of(rows: Sequence[Sequence[Any]], columns: list[str]) -> pd.DataFrame:
-    """A DataFrame from query rows, built column by column: handed SQLAlchemy rows, pandas
-    probes each one's attributes, which costs tens of milliseconds at scale 10."""
-    if not len(rows):
-        return pd.DataFrame(columns=columns)
-    values = zip(*rows, strict=True)
-    return pd.DataFrame(dict(zip(columns, values, strict=True)), columns=columns)
 
 
 def quarter_start(day: date) -> date:

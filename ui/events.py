@@ -13,14 +13,14 @@ from db.models import EventFormat, EventKind, RegistrationStatus
 from db.session import session_scope
 from services import events
 from services.errors import ValidationError
-from services.formatting import fmt_date, fmt_number
+from services.formatting import fmt_date, fmt_date_column, fmt_number, fmt_percent_column
 from services.labels import EVENT_FORMAT, EVENT_KIND, REGISTRATION_STATUS
 from services.member_file import member_options, member_persons
 from ui.data import get_engine, query
 from ui.layout import current_username
 from ui.navigation import app_pages
 from ui.tables import data_table
-from ui.work_groups import after_write, column_dates, column_percent, percent, show_errors
+from ui.work_groups import after_write, percent, show_errors
 
 ALL_YEARS = "Tots"
 STATUS_BY_LABEL = {label: status.value for status, label in REGISTRATION_STATUS.items()}
@@ -164,7 +164,7 @@ def event_lists(frame: pd.DataFrame) -> None:
         data_table(
             pd.DataFrame(
                 {
-                    "Data": column_dates(upcoming["held_on"]),
+                    "Data": fmt_date_column(upcoming["held_on"]),
                     "Esdeveniment": upcoming["title"],
                     "Tipus": upcoming["kind_label"],
                     "Format": upcoming["format"],
@@ -183,7 +183,7 @@ def event_lists(frame: pd.DataFrame) -> None:
         return
     table = pd.DataFrame(
         {
-            "Data": column_dates(past["held_on"]),
+            "Data": fmt_date_column(past["held_on"]),
             "Esdeveniment": past["title"],
             "Tipus": past["kind_label"],
             "Format": past["format"],
@@ -193,7 +193,7 @@ def event_lists(frame: pd.DataFrame) -> None:
             "No presentats": past["no_show"],
             "Cancel·lades": past["cancelled"],
             "Pendents": past["pending"],
-            "Assistència": column_percent(past["attendance_rate"]),
+            "Assistència": fmt_percent_column(past["attendance_rate"]),
             "Membres": past["members_attended"],
             "Primer cop": past["first_time"],
         }
@@ -348,7 +348,7 @@ def territory_section(territory: events.TerritoryAttendance) -> None:
                     "Comarca": comarques["comarca"],
                     "Membres": comarques["active_members"],
                     "Hi han anat": comarques["members_attended"],
-                    "Abast": column_percent(comarques["reach"]),
+                    "Abast": fmt_percent_column(comarques["reach"]),
                     "Assistències": comarques["attendances"],
                 }
             ),
@@ -393,7 +393,7 @@ def members_section(members: pd.DataFrame) -> None:
                     "Comarca": never["comarca"],
                     "Demarcació": never["province"],
                     "Situació": reason,
-                    "Última activitat de la XMESS": column_dates(never["last_attended"], "Mai"),
+                    "Última activitat de la XMESS": fmt_date_column(never["last_attended"], "Mai"),
                 }
             ),
             key="esdeveniments_never",
@@ -410,8 +410,8 @@ def members_section(members: pd.DataFrame) -> None:
                 "Inscrit a": ordered["registered"],
                 "Hi ha anat": ordered["attended"],
                 "No presentat": ordered["no_show"],
-                "Assistència": column_percent(ordered["attendance_rate"]),
-                "Última activitat de la XMESS": column_dates(ordered["last_attended"], "Mai"),
+                "Assistència": fmt_percent_column(ordered["attendance_rate"]),
+                "Última activitat de la XMESS": fmt_date_column(ordered["last_attended"], "Mai"),
             }
         ),
         key="esdeveniments_members",

@@ -13,7 +13,13 @@ from db.models import EventFormat
 from db.session import session_scope
 from services import participation, work_groups
 from services.errors import ValidationError
-from services.formatting import fmt_date, fmt_number, fmt_percent
+from services.formatting import (
+    fmt_date,
+    fmt_date_column,
+    fmt_number,
+    fmt_percent,
+    fmt_percent_column,
+)
 from services.labels import EVENT_FORMAT
 from services.member_file import member_options
 from ui.data import clear_caches, get_engine, query
@@ -44,17 +50,6 @@ def show_errors(title: str, error: ValidationError) -> None:
 
 def percent(value: float | None) -> str:
     return "" if value is None or pd.isna(value) else fmt_percent(value)
-
-
-def column_dates(values: pd.Series, empty: str = "") -> pd.Series:
-    """``dd/mm/yyyy`` per row, as ``fmt_date`` writes it, without Babel's cost per call: member
-    tables reach hundreds of rows at scale 10."""
-    return values.map(lambda d: d.strftime("%d/%m/%Y") if isinstance(d, date) else empty)
-
-
-def column_percent(values: pd.Series) -> pd.Series:
-    """``46 %`` per row, as ``fmt_percent`` writes it (no thousands: ratios stay under 10)."""
-    return values.map(lambda v: "" if pd.isna(v) else f"{round(v * 100)}\u00a0%")
 
 
 def points(value: float | None) -> str:
@@ -125,10 +120,10 @@ def groups_table(overview: pd.DataFrame) -> None:
             "Inscrits": overview["members"],
             "Actius": overview["active_members"],
             "Sessions": overview["sessions"],
-            "Assistència": column_percent(overview["attendance_rate"]),
+            "Assistència": fmt_percent_column(overview["attendance_rate"]),
             "Tendència": overview["trend"].map(points),
-            "Última sessió": column_dates(overview["last_session"]),
-            "Propera sessió": column_dates(overview["next_session"]),
+            "Última sessió": fmt_date_column(overview["last_session"]),
+            "Propera sessió": fmt_date_column(overview["next_session"]),
             "Alerta": overview["falling"].map({True: "A la baixa", False: ""}),
         }
     )
@@ -241,7 +236,7 @@ def heatmap(matrix: pd.DataFrame, groups: list[str]) -> None:
         Inscrit=shown["enrolled"].map({True: "Sí", False: "No (convidat)"}),
         # Vega drops rows whose colour field is empty; -1 keeps them, painted grey below.
         Taxa=shown["rate"].fillna(-1.0),
-        Assistencia=column_percent(shown["rate"]).replace("", "—"),
+        Assistencia=fmt_percent_column(shown["rate"]).replace("", "—"),
     )
     base = alt.Chart(chart_data).encode(
         x=alt.X(
@@ -318,7 +313,7 @@ def without_group(no_group: pd.DataFrame, index: pd.DataFrame) -> None:
                 "Membre": merged["member"],
                 "Comarca": merged["comarca"],
                 "Demarcació": merged["province"],
-                "Membre des de": column_dates(merged["joined_on"]),
+                "Membre des de": fmt_date_column(merged["joined_on"]),
                 "Esdeveniments (12 mesos)": merged["event_attendances"].fillna(0).astype(int),
                 "Índex de participació": merged["index"].round(0).fillna(0).astype(int),
             }
@@ -495,9 +490,9 @@ def enrolment(groups: pd.DataFrame, today: date) -> None:
                 {
                     "Membre": enrolled["member"],
                     "Comarca": enrolled["comarca"],
-                    "Al grup des de": column_dates(enrolled["joined_on"]),
+                    "Al grup des de": fmt_date_column(enrolled["joined_on"]),
                     "Sessions (12 mesos)": enrolled["sessions_attended"],
-                    "Última assistència": column_dates(enrolled["last_attended"], "Mai"),
+                    "Última assistència": fmt_date_column(enrolled["last_attended"], "Mai"),
                 }
             ),
             key="grups_group_members",
@@ -620,7 +615,7 @@ def _sessions_table(group_id: int, group_name: str, today: date) -> None:
     data_table(
         pd.DataFrame(
             {
-                "Data": column_dates(sessions["held_on"]),
+                "Data": fmt_date_column(sessions["held_on"]),
                 "Sessió": sessions["title"],
                 "Format": sessions["format"].map(lambda f: EVENT_FORMAT[EventFormat(f)]),
                 "Lloc": sessions["place"].replace("", "En línia"),

@@ -3,7 +3,17 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from services.formatting import fmt_date, fmt_eur, fmt_long_date, fmt_number, fmt_percent
+import pandas as pd
+
+from services.formatting import (
+    fmt_date,
+    fmt_date_column,
+    fmt_eur,
+    fmt_long_date,
+    fmt_number,
+    fmt_percent,
+    fmt_percent_column,
+)
 
 NBSP = "\u00a0"
 
@@ -34,3 +44,14 @@ def test_dates_day_first() -> None:
 def test_long_dates_elide_the_article() -> None:
     assert fmt_long_date(date(2026, 4, 1)) == "1 d’abril de 2026"
     assert fmt_long_date(date(2026, 11, 23)) == "23 de novembre de 2026"
+
+
+def test_column_formats_match_the_single_value_ones() -> None:
+    dates = pd.Series([date(2026, 11, 23), None, date(2024, 2, 29)])
+    assert fmt_date_column(dates, "Mai").tolist() == [
+        fmt_date(date(2026, 11, 23)),
+        "Mai",
+        fmt_date(date(2024, 2, 29)),
+    ]
+    ratios = pd.Series([0.456, None, 1.0])
+    assert fmt_percent_column(ratios).tolist() == [fmt_percent(0.456), "", fmt_percent(1.0)]
