@@ -16,7 +16,11 @@ _PRESENTATION_CSS = """
 <style>
   html, body, [data-testid="stAppViewContainer"] { font-size: 1.2rem; }
   [data-testid="stMetricValue"] { font-size: 3rem; }
-  [data-testid="stMetricLabel"] p { font-size: 1.3rem; }
+  [data-testid="stMetricLabel"] p { font-size: 1.2rem; }
+  /* Large type must never cut a label or a delta short on the shared screen: wrap instead. */
+  [data-testid="stMetricLabel"] *, [data-testid="stMetricDelta"] * {
+    white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+  }
   h1 { font-size: 3rem !important; }
   [data-testid="stToolbar"], [data-testid="stDecoration"] { display: none; }
 </style>
