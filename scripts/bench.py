@@ -13,6 +13,7 @@ demo plan, its whole efficient frontier, and one solve of 500 random activities.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import random
 import statistics
@@ -47,6 +48,10 @@ PAGES = [
     "dades",
 ]
 EMPTY_PAGE = "import streamlit as st\nst.write('')\n"
+# AppTest runs without a server runtime; Streamlit says so at every cached call. Keep the
+# table readable.
+for _noisy in ("streamlit.runtime.caching.cache_data_api", "streamlit"):
+    logging.getLogger(_noisy).setLevel(logging.ERROR)
 
 
 def _median_ms(run: Callable[[], object], repeats: int) -> float:

@@ -138,6 +138,13 @@ def _frontier(url: str, year: int, inputs: Inputs) -> pd.DataFrame:
     return optimiser.frontier(query(plan_model, year=year), inputs)
 
 
+@st.cache_data(show_spinner=False, max_entries=100)
+def _frontier_spec(url: str, year: int, inputs: Inputs) -> dict:
+    # Altair validates its whole schema on every build (~50 ms): build the Vega-Lite spec
+    # once per scenario, like the frontier itself.
+    return frontier_chart(_frontier(url, year, inputs)).to_dict()
+
+
 @st.cache_data(show_spinner=False, max_entries=200)
 def _gain(url: str, year: int, inputs: Inputs, extra_eur: Decimal) -> Gain | None:
     now = _solution(url, year, inputs)  # cached: the page has just drawn it
@@ -368,7 +375,7 @@ def show_frontier(year: int, plan: Plan, inputs: Inputs) -> None:
             "hores de l'equip, sigui quin sigui el pressupost."
         )
         return
-    st.altair_chart(frontier_chart(frame), width="stretch")
+    st.vega_lite_chart(spec=_frontier_spec(database_url(), year, inputs), width="stretch")
     st.caption(
         f"Del mínim obligatori ({fmt_eur(frame['budget_eur'].min(), 0)}) al pressupost que "
         f"finança tot el que és possible ({fmt_eur(frame['budget_eur'].max(), 0)}), amb les "
