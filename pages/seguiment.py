@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from services import follow_up, member_file
-from services.formatting import fmt_date, fmt_number
+from services.formatting import fmt_date_column, fmt_number
 from ui import advisory
 from ui import follow_up as widgets
 from ui.data import query
@@ -42,8 +42,8 @@ def _status_table(shown: pd.DataFrame) -> None:
             "Membre": shown["member"],
             "Estat": shown["status"],
             "Dies de retard": shown["days_overdue"],
-            "Últim contacte": shown["last_contact"].map(fmt_date),
-            "Proper contacte": shown["next_due"].map(fmt_date),
+            "Últim contacte": fmt_date_column(shown["last_contact"]),
+            "Proper contacte": fmt_date_column(shown["next_due"]),
             "Comarca": shown["comarca"],
             "Responsable": shown["owner"],
             "Acollida": shown["in_onboarding"].map({True: "En curs", False: ""}),
@@ -83,14 +83,14 @@ def _member_file(member_id: int, today: date) -> None:
         if advisories.empty:
             st.info("Cap assessorament ni mentoria registrats.")
         else:
-            advisories["Sol·licitat"] = advisories["Sol·licitat"].map(fmt_date)
+            advisories["Sol·licitat"] = fmt_date_column(advisories["Sol·licitat"])
             data_table(advisories, key="seguiment_advisories", file_name="assessoraments")
     with tabs[4]:
         events = query(member_file.member_events, member_id=member_id, today=today)
         if events.empty:
             st.info("Aquest membre no ha assistit a cap esdeveniment.")
         else:
-            events["Data"] = events["Data"].map(fmt_date)
+            events["Data"] = fmt_date_column(events["Data"])
             data_table(events, key="seguiment_events", file_name="esdeveniments_del_membre")
 
 
@@ -103,15 +103,21 @@ def render() -> None:
         st.info("No hi ha cap membre actiu. Importeu-los o carregueu la demo (`make demo`).")
         return
 
+    # Lazy tabs: only the open one runs, so a rerun costs one tab, not three.
     members_tab, needs_tab, advisory_tab = st.tabs(
-        ["Membres", "Necessitats i derivacions", "Assessoraments i mentories"]
+        ["Membres", "Necessitats i derivacions", "Assessoraments i mentories"],
+        key="seguiment_tab",
+        on_change="rerun",
     )
-    with members_tab:
-        _members(statuses, today)
-    with needs_tab:
-        advisory.needs_and_referrals(today)
-    with advisory_tab:
-        advisory.advisories_and_mentoring(today)
+    if members_tab.open:
+        with members_tab:
+            _members(statuses, today)
+    if needs_tab.open:
+        with needs_tab:
+            advisory.needs_and_referrals(today)
+    if advisory_tab.open:
+        with advisory_tab:
+            advisory.advisories_and_mentoring(today)
 
 
 def _members(statuses: pd.DataFrame, today: date) -> None:

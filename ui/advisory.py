@@ -8,7 +8,7 @@ import altair as alt
 import streamlit as st
 
 from services import advisories
-from services.formatting import fmt_date, fmt_number, fmt_percent
+from services.formatting import fmt_date_column, fmt_number, fmt_percent
 from settings import load_settings
 from ui.data import query
 from ui.tables import data_table
@@ -37,7 +37,7 @@ def needs_and_referrals(today: date) -> None:
         st.success("Totes les derivacions han tingut un contacte posterior.")
     else:
         st.caption(f"{fmt_number(len(pending))} derivacions esperen un contacte de seguiment.")
-        pending["Data"] = pending["Data"].map(fmt_date)
+        pending["Data"] = fmt_date_column(pending["Data"])
         data_table(pending, key="advisory_referrals", file_name="derivacions_pendents")
 
 
@@ -72,5 +72,5 @@ def advisories_and_mentoring(today: date) -> None:
         if pairs.empty:
             st.info("Cap membre no té municipi mentor assignat.")
         else:
-            pairs["Alta"] = pairs["Alta"].map(fmt_date)
+            pairs["Alta"] = fmt_date_column(pairs["Alta"])
             data_table(pairs, key="advisory_mentor_pairs", file_name="parelles_de_mentoria")

@@ -149,3 +149,24 @@ def test_presentation_mode_hides_personal_contact_data(
     shown = " ".join(str(df.value.values) for df in app.dataframe)
     assert "anna@vic.example.cat" not in shown and "Anna Puig" not in shown
     assert not [b for b in app.button if b.label == "Desa el contacte"]
+
+
+def test_needs_and_advisory_tabs_show_the_demo_figures(
+    app_on: Callable[..., AppTest], demo_sqlite_url: str
+) -> None:
+    app = app_on(demo_sqlite_url, "seguiment")
+    app.session_state["seguiment_tab"] = "Necessitats i derivacions"
+    app.run()
+    assert not app.exception
+    subheaders = [s.value for s in app.subheader]
+    assert "Necessitats detectades per trimestre" in subheaders
+    assert "Derivacions sense contacte posterior" in subheaders
+
+    app.session_state["seguiment_tab"] = "Assessoraments i mentories"
+    app.run()
+    assert not app.exception
+    assert any(s.value.startswith("Servei d'assessorament expert en CCPR") for s in app.subheader)
+    # The 50-hour bag of the plan, with what is used of it.
+    bag = app.get("progress")[0]
+    assert "h usades de 50 h" in bag.proto.text
+    assert "Parelles de mentoria" in [s.value for s in app.subheader]
