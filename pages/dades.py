@@ -10,11 +10,12 @@ import streamlit as st
 from services import territory
 from services.follow_up import catalan_today
 from services.formatting import fmt_number
-from ui.dades import import_section, show_flash
+from ui.dades import import_section
 from ui.dades_audit import audit_section
 from ui.dades_backup import backup_section
 from ui.dades_records import records_section
 from ui.data import query
+from ui.feedback import show_flash
 from ui.layout import presentation_mode
 from ui.tables import data_table
 

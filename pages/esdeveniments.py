@@ -9,8 +9,8 @@ from services import events
 from services.follow_up import catalan_today
 from ui import events as widgets
 from ui.data import query
+from ui.feedback import show_flash
 from ui.layout import presentation_mode
-from ui.work_groups import show_flash
 
 
 def render() -> None:

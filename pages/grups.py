@@ -9,13 +9,14 @@ from services import participation, work_groups
 from services.follow_up import catalan_today
 from ui import work_groups as widgets
 from ui.data import query
+from ui.feedback import show_flash
 from ui.layout import presentation_mode
 
 
 def render() -> None:
     today = catalan_today()
     st.title("Grups de Treball")
-    widgets.show_flash()
+    show_flash()
     overview = query(work_groups.group_overview, today=today)
     if overview.empty:
         st.info("Encara no hi ha cap grup de treball. Carregueu la demo (`make demo`).")

@@ -9,13 +9,14 @@ from services import plan
 from services.formatting import fmt_eur, fmt_number
 from ui import prioritisation as widgets
 from ui.data import query
+from ui.feedback import show_flash
 from ui.prioritisation_editor import activity_editor
 from ui.prioritisation_scenarios import saved_scenarios
 
 
 def render() -> None:
     st.title("Priorització del pressupost")
-    widgets.show_flash()
+    show_flash()
     years = query(plan.plan_years)
     if not years:
         st.info(

@@ -12,6 +12,7 @@ from services.formatting import fmt_date_column, fmt_number
 from ui import advisory
 from ui import follow_up as widgets
 from ui.data import query
+from ui.feedback import show_flash
 from ui.layout import presentation_mode
 from ui.tables import data_table
 
@@ -97,7 +98,7 @@ def _member_file(member_id: int, today: date) -> None:
 def render() -> None:
     today = follow_up.catalan_today()
     st.title("Seguiment de membres")
-    widgets.show_flash()
+    show_flash()
     statuses = query(follow_up.member_status, today=today)
     if statuses.empty:
         st.info("No hi ha cap membre actiu. Importeu-los o carregueu la demo (`make demo`).")

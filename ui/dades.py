@@ -12,27 +12,14 @@ from services.errors import ValidationError
 from services.export import csv_bytes, xlsx_bytes
 from services.follow_up import catalan_today
 from services.formatting import fmt_number
-from ui.data import clear_caches, get_engine, query
+from ui.data import get_engine, query
+from ui.feedback import after_write
 from ui.layout import current_username
 from ui.tables import XLSX_MIME, data_table, download_buttons
 
-_FLASH_KEY = "dades_flash"
 _UPLOAD_ROUND = "dades_import_round"
 # Refusals listed above the preview table; the table has them all.
 _SHOWN_PROBLEMS = 15
-
-
-def show_flash() -> None:
-    message = st.session_state.pop(_FLASH_KEY, None)
-    if message:
-        st.success(message, icon=":material/check_circle:")
-
-
-def after_write(message: str) -> None:
-    """Clear every cached figure, leave a message for the next run and rerun."""
-    clear_caches()
-    st.session_state[_FLASH_KEY] = message
-    st.rerun()
 
 
 def show_errors(title: str, messages: list[str] | tuple[str, ...]) -> None:

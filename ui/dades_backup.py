@@ -10,8 +10,9 @@ from db.session import session_scope
 from services import backup
 from services.errors import ValidationError
 from services.formatting import fmt_number
-from ui.dades import after_write, show_errors
+from ui.dades import show_errors
 from ui.data import get_engine, query
+from ui.feedback import after_write
 from ui.tables import XLSX_MIME, data_table
 
 

@@ -16,8 +16,9 @@ from services import records
 from services.errors import ValidationError
 from services.follow_up import catalan_today
 from services.labels import MEMBER_KIND, PERSON_ROLE
-from ui.dades import after_write, show_errors
+from ui.dades import show_errors
 from ui.data import clear_caches, get_engine, query
+from ui.feedback import after_write
 from ui.layout import current_username
 
 NEW = -1

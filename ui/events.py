@@ -17,10 +17,11 @@ from services.formatting import fmt_date, fmt_date_column, fmt_number, fmt_perce
 from services.labels import EVENT_FORMAT, EVENT_KIND, REGISTRATION_STATUS
 from services.member_file import member_options, member_persons
 from ui.data import get_engine, query
+from ui.feedback import after_write
 from ui.layout import current_username
 from ui.navigation import app_pages
 from ui.tables import data_table
-from ui.work_groups import after_write, percent, show_errors
+from ui.work_groups import percent, show_errors
 
 ALL_YEARS = "Tots"
 STATUS_BY_LABEL = {label: status.value for status, label in REGISTRATION_STATUS.items()}

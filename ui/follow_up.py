@@ -16,7 +16,8 @@ from services.contacts import ContactForm, ValidationError, log_contact, mark_on
 from services.follow_up import STATUS_ORDER
 from services.formatting import fmt_date, fmt_number
 from services.labels import CHANNEL, REFERRAL
-from ui.data import clear_caches, get_engine, query
+from ui.data import get_engine, query
+from ui.feedback import after_write
 from ui.layout import current_username, presentation_mode
 from ui.tables import data_table
 
@@ -26,7 +27,6 @@ STATUS_COLOURS = {
     "Toca aviat": "#e67e22",
     "Al dia": "#27ae60",
 }
-_FLASH_KEY = "follow_up_flash"
 
 
 def status_colour_scale() -> alt.Scale:
@@ -75,19 +75,6 @@ def needs_chart(needs: pd.DataFrame) -> alt.Chart:
             tooltip=["Tema", "Necessitats"],
         )
     )
-
-
-def show_flash() -> None:
-    """A success message left by the previous run's write, shown once."""
-    message = st.session_state.pop(_FLASH_KEY, None)
-    if message:
-        st.success(message, icon=":material/check_circle:")
-
-
-def _after_write(message: str) -> None:
-    clear_caches()
-    st.session_state[_FLASH_KEY] = message
-    st.rerun()
 
 
 def member_profile(profile: member_file.MemberProfile) -> None:
@@ -148,7 +135,7 @@ def onboarding_checklist(profile: member_file.MemberProfile, today: date) -> Non
                     st.error(message)
             else:
                 state = "fet" if ticked else "pendent"
-                _after_write(f"Pas «{label}» marcat com a {state}.")
+                after_write(f"Pas «{label}» marcat com a {state}.")
 
 
 def contact_form(member_id: int, member_name: str, today: date) -> None:
@@ -222,7 +209,7 @@ def contact_form(member_id: int, member_name: str, today: date) -> None:
             icon=":material/error:",
         )
     else:
-        _after_write(f"Contacte amb {member_name} desat ({fmt_date(occurred_on)}).")
+        after_write(f"Contacte amb {member_name} desat ({fmt_date(occurred_on)}).")
 
 
 def timeline(frame: pd.DataFrame) -> None:

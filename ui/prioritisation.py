@@ -17,7 +17,8 @@ from services.labels import PLAN_AXIS
 from services.optimiser import CRITERIA, CRITERIA_LABELS, Gain, Inputs, Plan, Solution, Weights
 from services.plan import plan_model
 from settings import database_url
-from ui.data import clear_caches, get_engine, query
+from ui.data import get_engine, query
+from ui.feedback import after_write
 from ui.layout import current_username
 from ui.tables import data_table
 
@@ -27,24 +28,11 @@ OTHER_INCOME_KEY = "prioritzacio_other_income"
 HOURS_KEY = "prioritzacio_hours"
 CONVENI_FIRST_KEY = "prioritzacio_conveni_first"
 EXTRA_KEY = "prioritzacio_extra"
-_FLASH_KEY = "prioritzacio_flash"
 DEFAULT_EXTRA_EUR = 10_000.0
 # Vega's number format speaks English; these label expressions write ca-ES thousands.
 _EUR_LABEL = "replace(format(datum.value, ',.0f'), /,/g, '.') + ' €'"
 _NUMBER_LABEL = "replace(format(datum.value, ',.0f'), /,/g, '.')"
 SERIES = {"value": "Valor total", "conveni_value": "Valor vinculat al Conveni"}
-
-
-def show_flash() -> None:
-    message = st.session_state.pop(_FLASH_KEY, None)
-    if message:
-        st.success(message, icon=":material/check_circle:")
-
-
-def after_write(message: str) -> None:
-    clear_caches()
-    st.session_state[_FLASH_KEY] = message
-    st.rerun()
 
 
 def _hours(value: float) -> str:

@@ -11,8 +11,8 @@ from db.session import session_scope
 from services import plan
 from services.errors import ValidationError
 from ui.data import get_engine, query
+from ui.feedback import after_write
 from ui.layout import current_username, presentation_mode
-from ui.prioritisation import after_write
 
 # The editor's key changes after a save, so it starts again from the saved plan.
 GENERATION_KEY = "prioritzacio_editor_generation"

@@ -10,8 +10,8 @@ from services import scenarios
 from services.errors import ValidationError
 from services.formatting import fmt_date, fmt_eur, fmt_number
 from ui.data import get_engine, query
+from ui.feedback import after_write
 from ui.layout import current_username
-from ui.prioritisation import after_write
 from ui.tables import XLSX_MIME, data_table
 
 

@@ -22,26 +22,13 @@ from services.formatting import (
 )
 from services.labels import EVENT_FORMAT
 from services.member_file import member_options
-from ui.data import clear_caches, get_engine, query
+from ui.data import get_engine, query
+from ui.feedback import after_write
 from ui.layout import current_username
 from ui.tables import data_table
 
-_FLASH_KEY = "participation_flash"
 # Beyond this many rows the heatmap stops being readable; the user filters instead.
 HEATMAP_MAX_MEMBERS = 80
-
-
-def show_flash() -> None:
-    """A success message left by the previous run's write, shown once."""
-    message = st.session_state.pop(_FLASH_KEY, None)
-    if message:
-        st.success(message, icon=":material/check_circle:")
-
-
-def after_write(message: str) -> None:
-    clear_caches()
-    st.session_state[_FLASH_KEY] = message
-    st.rerun()
 
 
 def show_errors(title: str, error: ValidationError) -> None:
