@@ -41,6 +41,10 @@ class StreamlitServer:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = os.environ | {"XMESS_DATABASE_URL": database_url, "HOME": str(home)}
+        # The server's log goes to a file: a pipe nobody reads fills up and blocks the server
+        # mid-run once it has logged 64 KB.
+        self.log_path = home / f"streamlit-{self.port}.log"
+        self._log = self.log_path.open("wb")
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -57,8 +61,8 @@ class StreamlitServer:
             ],
             cwd=ROOT,
             env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -67,10 +71,13 @@ class StreamlitServer:
                     return
             except OSError:
                 if self.process.poll() is not None:
-                    raise RuntimeError(self.process.stderr.read().decode()) from None
+                    raise RuntimeError(self.log()) from None
                 time.sleep(0.3)
         self.stop()
         raise RuntimeError("the Streamlit server did not start in 60 s")
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
 
     def stop(self) -> None:
         self.process.terminate()
@@ -78,6 +85,7 @@ class StreamlitServer:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.process.kill()
+        self._log.close()
 
 
 @pytest.fixture(scope="session")
@@ -102,6 +110,8 @@ def server_factory(tmp_path: Path) -> Iterator:
     yield _start
     for server in servers:
         server.stop()
+        # Captured, so shown only when the test failed: what the server did meanwhile.
+        print(f"--- server log ({server.url}) ---\n{server.log()[-5000:]}")
 
 
 @pytest.fixture
