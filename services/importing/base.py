@@ -60,6 +60,19 @@ class Column:
         return {key(self.header), key(self.key), *(key(alias) for alias in self.aliases)}
 
 
+# The member a contact, a person or a registration belongs to: the same column in every file,
+# so a spreadsheet headed "Ajuntament" works for each of them.
+MEMBER_COLUMN = Column(
+    "member",
+    "Membre",
+    "Nom del membre (o del seu municipi, si només n'hi ha un)",
+    aliases=("ens", "member", "ajuntament"),
+    required=True,
+    needed=True,
+    field="member_id",
+)
+
+
 @dataclass(frozen=True)
 class KindSpec:
     code: str

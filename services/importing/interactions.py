@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Interaction, InteractionNeed, Person
 from services.importing.base import (
+    MEMBER_COLUMN,
     Column,
     Importer,
     KindSpec,
@@ -39,15 +40,7 @@ SPEC = KindSpec(
         "s'indica i no es duplica"
     ),
     columns=(
-        Column(
-            "member",
-            "Membre",
-            "Nom del membre (o del seu municipi)",
-            aliases=("ens", "member"),
-            required=True,
-            needed=True,
-            field="member_id",
-        ),
+        MEMBER_COLUMN,
         Column(
             "occurred_on",
             "Data",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -9,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Person
-from services.importing.base import Column, Importer, KindSpec, RowReader
+from services.importing.base import MEMBER_COLUMN, Column, Importer, KindSpec, RowReader
 from services.importing.matching import MemberMatcher, MunicipalityMatcher
 from services.importing.values import Choices, key, parse_bool, parse_email, text
 from services.labels import PERSON_ROLE
@@ -32,14 +33,8 @@ SPEC = KindSpec(
             needed=True,
             field="full_name",
         ),
-        Column(
-            "member",
-            "Membre",
-            "Nom del membre (o del seu municipi, si només n'hi ha un)",
-            aliases=("ens", "member", "ajuntament"),
-            needed=True,
-            field="member_id",
-        ),
+        # An update found by e-mail may leave the member out; a new person needs one.
+        replace(MEMBER_COLUMN, required=False),
         Column(
             "role",
             "Rol",

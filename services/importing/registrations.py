@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Event, Person, Registration
-from services.importing.base import Column, Importer, KindSpec, RowReader
+from services.importing.base import MEMBER_COLUMN, Column, Importer, KindSpec, RowReader
 from services.importing.matching import MemberMatcher, MunicipalityMatcher, closest
 from services.importing.values import Choices, key, parse_date, shown
 from services.labels import REGISTRATION_STATUS
@@ -37,15 +37,7 @@ SPEC = KindSpec(
             "dd/mm/aaaa; cal si hi ha més d'un esdeveniment amb el mateix títol",
             aliases=("data esdeveniment", "data", "held_on"),
         ),
-        Column(
-            "member",
-            "Membre",
-            "Nom del membre (o del seu municipi)",
-            aliases=("ens", "member"),
-            required=True,
-            needed=True,
-            field="member_id",
-        ),
+        MEMBER_COLUMN,
         Column(
             "person",
             "Persona",

@@ -322,6 +322,17 @@ def test_contacts_already_registered_are_skipped(session: Session) -> None:
     )
 
 
+def test_a_member_column_headed_ajuntament_works_for_contacts_too(session: Session) -> None:
+    vic = make.member(session, "Ajuntament de Vic")
+    session.commit()
+    data = "Ajuntament;Data;Canal;Resum\nAjuntament de Vic;02/03/2026;Telèfon;Trucada\n"
+    preview = _preview(session, "contactes", data)
+    assert not preview.problems
+    _apply(session, "contactes", data)
+    summaries = session.scalars(select(Interaction.summary).where(Interaction.member_id == vic.id))
+    assert summaries.all() == ["Trucada"]
+
+
 def test_events_then_registrations(session: Session) -> None:
     vic = make.member(session, "Ajuntament de Vic")
     make.person(session, vic, "Anna Puig", email="anna@vic.cat")
