@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from services import territory
-from services.follow_up import catalan_today
+from services.clock import catalan_today
 from services.formatting import fmt_number
 from ui.dades import import_section
 from ui.dades_audit import audit_section

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from services import events
-from services.follow_up import catalan_today
+from services.clock import catalan_today
 from ui import events as widgets
 from ui.data import query
 from ui.feedback import show_flash

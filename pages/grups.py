@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from services import participation, work_groups
-from services.follow_up import catalan_today
+from services.clock import catalan_today
 from ui import work_groups as widgets
 from ui.data import query
 from ui.feedback import show_flash

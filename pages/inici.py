@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from services import follow_up, overview
+from services.clock import catalan_today
 from services.formatting import fmt_date, fmt_eur, fmt_long_date, fmt_number, fmt_percent
 from ui.data import query
 from ui.navigation import app_pages
@@ -135,7 +136,7 @@ def _stuck(today: date) -> None:
 
 
 def render() -> None:
-    today = follow_up.catalan_today()
+    today = catalan_today()
     st.title("Inici")
     st.caption(f"Estat de la xarxa a {fmt_long_date(today)}")
 

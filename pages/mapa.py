@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from services import follow_up, map_layers
+from services import map_layers
+from services.clock import catalan_today
 from services.formatting import fmt_number
 from services.map_layers import MapLayers
 from ui.data import query
@@ -65,7 +66,7 @@ def _map_and_tables(layers: MapLayers, presentation: bool) -> None:
 
 
 def render() -> None:
-    today = follow_up.catalan_today()
+    today = catalan_today()
     presentation = presentation_mode()
     st.title("Mapa territorial")
     everything = query(map_layers.map_layers, today=today)

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from services import follow_up, member_file
+from services.clock import catalan_today
 from services.formatting import fmt_date_column, fmt_number
 from ui import advisory
 from ui import follow_up as widgets
@@ -96,7 +97,7 @@ def _member_file(member_id: int, today: date) -> None:
 
 
 def render() -> None:
-    today = follow_up.catalan_today()
+    today = catalan_today()
     st.title("Seguiment de membres")
     show_flash()
     statuses = query(follow_up.member_status, today=today)

@@ -21,8 +21,8 @@ from pathlib import Path
 from db.migrate import schema_status
 from db.session import describe_url, make_engine, session_scope
 from services import backup, importing
+from services.clock import catalan_today
 from services.errors import ValidationError
-from services.follow_up import catalan_today
 from settings import database_url
 
 RESTORE_KINDS = {"copia", "còpia", "backup", "restore"}

@@ -19,8 +19,8 @@ from db.models import (
     Municipality,
     Topic,
 )
+from services.clauses import active_member_clause
 from services.labels import ADVISORY_KIND, ADVISORY_STATUS, REFERRAL
-from services.overview import active_member_clause
 
 OPEN_STATUSES = (AdvisoryStatus.REQUESTED, AdvisoryStatus.IN_PROGRESS)
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -57,6 +57,33 @@ def record_change(
             after=after,
         )
     )
+
+
+R = TypeVar("R")
+
+
+def add_audited(
+    session: Session,
+    row: R,
+    *,
+    username: str,
+    after: dict[str, Any] | None = None,
+) -> R:
+    """Add a new ``row``, flush it for its id and log its creation in the same transaction.
+
+    ``after`` is what the log keeps of it: by default every column (``snapshot``); a writer
+    passes a smaller, readable dict when some columns mean nothing to a reader."""
+    session.add(row)
+    session.flush()
+    record_change(
+        session,
+        username=username,
+        action=AuditAction.CREATE,
+        table=inspect(row).mapper.local_table.name,
+        record_id=inspect(row).identity[0],
+        after=snapshot(row) if after is None else after,
+    )
+    return row
 
 
 def record_changes(session: Session, *, username: str, entries: Iterable[dict[str, Any]]) -> None:

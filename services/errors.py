@@ -1,4 +1,4 @@
-"""The one exception services raise for bad input."""
+"""The exceptions services raise for input they refuse."""
 
 from __future__ import annotations
 
@@ -9,3 +9,11 @@ class ValidationError(ValueError):
     def __init__(self, messages: list[str]) -> None:
         super().__init__("; ".join(messages))
         self.messages = messages
+
+
+class ConcurrentEditError(ValidationError):
+    """Someone saved the record after this form was opened; ``changes`` lists what."""
+
+    def __init__(self, messages: list[str], changes: tuple[str, ...]) -> None:
+        super().__init__(messages)
+        self.changes = changes

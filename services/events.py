@@ -31,11 +31,11 @@ from db.models import (
     WorkGroup,
 )
 from services.audit import record_change, snapshot
+from services.clauses import active_member_clause
 from services.errors import ValidationError
 from services.formatting import fmt_date
 from services.frames import frame_of
 from services.labels import EVENT_FORMAT, EVENT_KIND, PERSON_ROLE, REGISTRATION_STATUS
-from services.overview import active_member_clause
 
 THEMATIC_CAP_GROUP = "jornades"
 # Statuses that only make sense once the event has taken place.

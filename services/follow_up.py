@@ -6,9 +6,8 @@ All derived from stored facts (interactions, onboarding steps); nothing here is 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 from sqlalchemy import select
@@ -23,10 +22,9 @@ from db.models import (
     OnboardingStep,
     Province,
 )
+from services.clauses import active_member_clause
 from services.labels import MEMBER_KIND
-from services.overview import active_member_clause
 
-CATALONIA = ZoneInfo("Europe/Madrid")
 # "Toca aviat": the next contact falls within this many days.
 DUE_SOON_DAYS = 14
 # An onboarding with no step done for this long is stuck ("encallat").
@@ -53,14 +51,6 @@ STATUS_ORDER = [
 class Cadence:
     regular_days: int = 90
     onboarding_days: int = 30
-
-
-def catalan_today(now: datetime | None = None) -> date:
-    """Today's date in Catalonia, whatever the server's time zone (UTC on most servers)."""
-    moment = now or datetime.now(tz=CATALONIA)
-    if moment.tzinfo is None:
-        raise ValueError("a naive datetime has no time zone to convert from")
-    return moment.astimezone(CATALONIA).date()
 
 
 def classify(

@@ -29,6 +29,7 @@ from db.models import (
     WorkGroup,
     WorkGroupMembership,
 )
+from services.clauses import active_member_clause
 from services.labels import (
     ADVISORY_KIND,
     ADVISORY_STATUS,
@@ -39,7 +40,6 @@ from services.labels import (
     PERSON_ROLE,
     REFERRAL,
 )
-from services.overview import active_member_clause
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pandas as pd
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from db.models import (
@@ -21,6 +21,7 @@ from db.models import (
     Registration,
     RegistrationStatus,
 )
+from services.clauses import active_member_clause
 from services.labels import EVENT_FORMAT, EVENT_KIND
 
 # A member counts as new during its first year in the network.
@@ -46,11 +47,6 @@ class HeadlineFigures:
     @property
     def conveni_cost_share(self) -> float:
         return self.conveni_cost_eur / self.plan_cost_eur if self.plan_cost_eur else 0.0
-
-
-def active_member_clause(today: date):  # noqa: ANN201 (a SQLAlchemy boolean clause)
-    """Members in the network on ``today``: joined, and not (yet) left."""
-    return and_(Member.joined_on <= today, or_(Member.left_on.is_(None), Member.left_on > today))
 
 
 def headline_figures(*, session: Session, today: date) -> HeadlineFigures:

@@ -32,8 +32,8 @@ from db.models import (
     Registration,
     RegistrationStatus,
 )
+from services.clauses import active_member_clause
 from services.frames import frame_of
-from services.overview import active_member_clause
 
 WINDOW_DAYS = 365
 

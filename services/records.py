@@ -33,20 +33,12 @@ from db.models import (
     Registration,
 )
 from services.audit import json_value, record_change
-from services.errors import ValidationError
+from services.errors import ConcurrentEditError, ValidationError
 from services.formatting import fmt_date
 from services.labels import MEMBER_KIND, PERSON_ROLE
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-class ConcurrentEditError(ValidationError):
-    """Someone saved the record after this form was opened; ``changes`` lists what."""
-
-    def __init__(self, messages: list[str], changes: tuple[str, ...]) -> None:
-        super().__init__(messages)
-        self.changes = changes
 
 
 @dataclass(frozen=True)

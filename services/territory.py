@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from db.models import Comarca, Member, Municipality, Province
 from db.reference_data import REFERENCE_DIR
+from services.clauses import active_member_clause
 from services.labels import MEMBER_KIND
-from services.overview import active_member_clause
 
 COMARQUES_GEOJSON = REFERENCE_DIR / "comarques.geojson"
 

@@ -32,11 +32,11 @@ from db.models import (
     WorkGroupStatus,
 )
 from services.audit import record_change, snapshot
+from services.clauses import active_member_clause
 from services.errors import ValidationError
 from services.formatting import fmt_date
 from services.frames import frame_of
 from services.labels import WORK_GROUP_STATUS
-from services.overview import active_member_clause
 
 YEAR_DAYS = 365
 HALF_YEAR_DAYS = 182

@@ -8,9 +8,9 @@ import streamlit as st
 
 from db.session import session_scope
 from services import importing
+from services.clock import catalan_today
 from services.errors import ValidationError
 from services.export import csv_bytes, xlsx_bytes
-from services.follow_up import catalan_today
 from services.formatting import fmt_number
 from ui.data import get_engine, query
 from ui.feedback import after_write

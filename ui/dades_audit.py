@@ -8,7 +8,7 @@ import streamlit as st
 
 from db.models import AuditAction
 from services import audit
-from services.follow_up import catalan_today
+from services.clock import catalan_today
 from services.formatting import fmt_number
 from ui.data import query
 from ui.tables import data_table

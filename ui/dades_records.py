@@ -13,8 +13,8 @@ import streamlit as st
 from db.models import MemberKind, PersonRole
 from db.session import session_scope
 from services import records
+from services.clock import catalan_today
 from services.errors import ValidationError
-from services.follow_up import catalan_today
 from services.labels import MEMBER_KIND, PERSON_ROLE
 from ui.dades import show_errors
 from ui.data import clear_caches, get_engine, query

@@ -54,3 +54,10 @@ def query(service: Callable[..., T], **arguments: Any) -> T:
     return _cached_query(
         database_url(), service.__module__, service.__qualname__, tuple(sorted(arguments.items()))
     )
+
+
+def fresh_read(service: Callable[..., T], **arguments: Any) -> T:
+    """Run a read-only service on the database as it is now, never cached: for a download
+    built when its button is clicked (a backup, a whole table)."""
+    with session_scope(get_engine()) as session:
+        return service(session=session, **arguments)

@@ -1,12 +1,17 @@
-"""What a page says after a write: a success message that survives the rerun, shown once."""
+"""What a page says after a write: the outcome that survives the rerun, or the refusal."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import streamlit as st
 
+from services.formatting import fmt_number
 from ui.data import clear_caches
 
 _FLASH_KEY = "flash_message"
+# A refusal lists this many reasons; an import's preview table holds them all.
+_SHOWN_REASONS = 15
 
 
 def show_flash() -> None:
@@ -14,6 +19,16 @@ def show_flash() -> None:
     message = st.session_state.pop(_FLASH_KEY, None)
     if message:
         st.success(message, icon=":material/check_circle:")
+
+
+def show_refusal(title: str, messages: Sequence[str]) -> None:
+    """Why nothing was written: ``title`` and one line per reason (the first 15)."""
+    listed = list(messages[:_SHOWN_REASONS])
+    body = "\n".join(f"- {message}" for message in listed)
+    more = len(messages) - len(listed)
+    if more > 0:
+        body += f"\n- … i {fmt_number(more)} més."
+    st.error(f"{title}\n{body}", icon=":material/error:")
 
 
 def after_write(message: str) -> None:

@@ -16,7 +16,7 @@ from db.demo import generate_demo
 from db.migrate import upgrade_to_head
 from db.models import Member, MemberKind
 from db.session import make_engine, session_scope
-from services.follow_up import catalan_today
+from services.clock import catalan_today
 from services.territory import member_locations, uncovered_comarques
 from tests.e2e.conftest import ARTIFACTS, StreamlitServer, wait_for_app
 

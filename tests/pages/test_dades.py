@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from db.migrate import upgrade_to_head
 from db.models import AuditLog, Member
 from db.session import make_engine, session_scope
-from services.follow_up import catalan_today
+from services.clock import catalan_today
 from services.records import member_record, save_member
 from tests import factories as make
 

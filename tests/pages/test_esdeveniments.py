@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from db.migrate import upgrade_to_head
 from db.models import EventKind, Registration
 from db.session import make_engine, session_scope
-from services.follow_up import catalan_today
+from services.clock import catalan_today
 from tests import factories as make
 
 

@@ -18,7 +18,7 @@ from db.migrate import upgrade_to_head
 from db.models import AppUser, UserRole
 from db.session import make_engine, session_scope
 from services import map_layers, territory
-from services.follow_up import catalan_today
+from services.clock import catalan_today
 from tests import factories as make
 from ui import map as territorial_map
 from ui import map_features

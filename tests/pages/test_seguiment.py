@@ -21,7 +21,7 @@ from db.models import (
     UserRole,
 )
 from db.session import make_engine, session_scope
-from services.follow_up import catalan_today
+from services.clock import catalan_today
 from tests import factories as make
 
 

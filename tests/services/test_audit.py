@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import AuditAction, AuditLog
-from services.audit import audit_entries, audit_options, record_change, record_changes
+from db.models import AuditAction, AuditLog, OnboardingStep, OnboardingStepKind
+from services.audit import (
+    add_audited,
+    audit_entries,
+    audit_options,
+    record_change,
+    record_changes,
+)
+from tests import factories as make
 
 
 def _entry(session: Session, at: datetime, **values: object) -> None:
@@ -83,3 +91,31 @@ def test_bulk_entries_for_imports(session: Session) -> None:
     entries = audit_entries(session=session, users=("importacio",))
     assert sorted(entries["Registre"]) == ["0", "1", "2"]
     assert set(entries["Taula"]) == {"Persones"}
+
+
+
+def test_a_new_row_is_logged_with_its_id_in_the_same_transaction(session: Session) -> None:
+    member = make.member(session, "Ajuntament de Vic")
+    add_audited(
+        session,
+        OnboardingStep(member_id=member.id, step=OnboardingStepKind.WELCOME_MEETING),
+        username="marta",
+    )
+    session.rollback()
+    # Rolled back together: neither the row nor its log entry stays.
+    assert session.scalar(select(func.count()).select_from(AuditLog)) == 0
+    member = make.member(session, "Ajuntament d'Olot")
+    step = add_audited(
+        session,
+        OnboardingStep(member_id=member.id, step=OnboardingStepKind.WELCOME_MEETING),
+        username="marta",
+    )
+    session.commit()
+    entry = session.scalars(select(AuditLog)).one()
+    assert (entry.username, entry.action, entry.table_name, entry.record_id) == (
+        "marta",
+        AuditAction.CREATE,
+        "onboarding_step",
+        str(step.id),
+    )
+    assert entry.after is not None and entry.after["step"] == "welcome_meeting"

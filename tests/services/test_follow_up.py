@@ -1,15 +1,13 @@
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
-import pytest
 from sqlalchemy.orm import Session
 
 from db.models import Channel, Interaction, OnboardingStep, OnboardingStepKind
 from services.follow_up import (
     Cadence,
     FollowUpStatus,
-    catalan_today,
     classify,
     member_status,
     onboarding_progress,
@@ -152,24 +150,3 @@ def test_urgency_order(session: Session) -> None:
     contact(session, d.id, TODAY)
     frame = member_status(session=session, today=TODAY)
     assert frame["member"].tolist() == ["B", "A", "C", "D"]
-
-
-@pytest.mark.parametrize(
-    ("instant", "expected"),
-    [
-        # 23:30 UTC on 28 March 2026 is already 29 March in Barcelona (CET, +1).
-        (datetime(2026, 3, 28, 23, 30, tzinfo=UTC), date(2026, 3, 29)),
-        # 22:30 UTC in summer is 00:30 the next day (CEST, +2).
-        (datetime(2026, 7, 14, 22, 30, tzinfo=UTC), date(2026, 7, 15)),
-        (datetime(2026, 7, 14, 21, 59, tzinfo=UTC), date(2026, 7, 14)),
-    ],
-)
-def test_today_is_the_catalan_date_whatever_the_server_zone(
-    instant: datetime, expected: date
-) -> None:
-    assert catalan_today(instant) == expected
-
-
-def test_naive_datetime_is_refused() -> None:
-    with pytest.raises(ValueError):
-        catalan_today(datetime(2026, 3, 28, 23, 30))

@@ -1,0 +1,56 @@
+"""The one way the UI writes to the database.
+
+Every form, editor and button that changes data calls ``write``. It runs a write service in one
+transaction on behalf of the person at the keyboard, shows the service's Catalan refusal or the
+outcome, and makes every cache see the change. What every write must do (who wrote it, and in
+time the role check and the shared data version) is then said once, here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from db.session import session_scope
+from services.errors import ConcurrentEditError, ValidationError
+from ui.data import get_engine
+from ui.feedback import after_write, show_refusal
+from ui.layout import current_username
+
+T = TypeVar("T")
+
+
+def write(
+    service: Callable[..., T],
+    *,
+    refused: str,
+    success: str | Callable[[T], str],
+    on_success: Callable[[T], None] | None = None,
+    on_conflict: Callable[[ConcurrentEditError], None] | None = None,
+    **arguments: Any,
+) -> None:
+    """Run ``service(session=..., username=..., **arguments)`` and commit, or nothing.
+
+    - Refused input (``ValidationError``) shows ``refused`` and every reason; nothing is
+      written, and the function returns so the form keeps what the user typed.
+    - A ``ConcurrentEditError`` goes to ``on_conflict`` when given (a form that can reopen on
+      the current values), otherwise it is shown as a refusal.
+    - On success ``on_success(result)`` runs (forget a form's state, bump a widget key), every
+      cache is cleared, and the page reruns with ``success`` (a message, or a function of the
+      service's result) shown once: this function does not return then.
+    """
+    try:
+        with session_scope(get_engine()) as session:
+            result = service(session=session, username=current_username(), **arguments)
+    except ConcurrentEditError as error:
+        if on_conflict is None:
+            show_refusal(refused, error.messages)
+        else:
+            on_conflict(error)
+        return
+    except ValidationError as error:
+        show_refusal(refused, error.messages)
+        return
+    if on_success is not None:
+        on_success(result)
+    after_write(success(result) if callable(success) else success)
