@@ -67,7 +67,8 @@ def _median_ms(run: Callable[[], object], repeats: int) -> float:
 def _page_app(url_path: str) -> AppTest:
     app = AppTest.from_file(DASHBOARD, default_timeout=120)
     app.run()
-    app._page_hash = calc_hash(url_path)  # noqa: SLF001 (function pages hash their URL path)
+    # Private to AppTest; tests/ui/test_private_apis.py guards it.
+    app._page_hash = calc_hash(url_path)
     return app
 
 

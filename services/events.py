@@ -78,7 +78,7 @@ def _clauses(filters: EventFilter) -> list[ColumnElement[bool]]:
     return clauses
 
 
-def _first_attendances(today: date):  # noqa: ANN202 (a SQLAlchemy subquery)
+def _first_attendances(today: date):
     """Each member's first attended XMESS activity (any kind), as (member_id, event_id)."""
     ranked = (
         select(

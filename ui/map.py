@@ -244,9 +244,11 @@ class RenderedMap:
 
 def render_map(fmap: folium.Map) -> RenderedMap:
     fmap.get_root().render()
-    html = streamlit_folium._get_html(fmap)  # noqa: SLF001 (see RenderedMap)
-    header = streamlit_folium._get_header(fmap)  # noqa: SLF001
-    script = streamlit_folium._get_map_string(fmap)  # noqa: SLF001
+    # streamlit-folium's private helpers (see RenderedMap); tests/ui/test_private_apis.py
+    # fails, saying why, when an upgrade changes them.
+    html = streamlit_folium._get_html(fmap)
+    header = streamlit_folium._get_header(fmap)
+    script = streamlit_folium._get_map_string(fmap)
     js_links: list[str] = []
     css_links: list[str] = []
 
@@ -305,7 +307,8 @@ def show_map(layers: MapLayers, *, presentation: bool, height: int) -> MapSelect
         )
         st.caption(f"Detall tècnic: {error}")
         return None
-    value = streamlit_folium._component_func(  # noqa: SLF001 (see RenderedMap)
+    # Private, like the helpers above (see RenderedMap and tests/ui/test_private_apis.py).
+    value = streamlit_folium._component_func(
         script=rendered.script,
         header=rendered.header,
         html=rendered.html,

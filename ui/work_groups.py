@@ -487,7 +487,7 @@ def enrolment(groups: pd.DataFrame, today: date) -> None:
         )
 
 
-def _write_membership(write, member_id: int | None, success: str, failure: str) -> None:  # noqa: ANN001
+def _write_membership(write, member_id: int | None, success: str, failure: str) -> None:
     if member_id is None:
         st.error(f"{failure}\n- Membre: cal triar-ne un.", icon=":material/error:")
         return

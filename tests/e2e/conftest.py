@@ -129,7 +129,7 @@ def browser_page(chromium_path: Path, tmp_path: Path, monkeypatch: pytest.Monkey
         browser.close()
 
 
-def wait_for_app(page) -> None:  # noqa: ANN001 (playwright Page, imported lazily)
+def wait_for_app(page) -> None:
     page.wait_for_selector(
         '[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000
     )

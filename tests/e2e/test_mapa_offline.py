@@ -57,11 +57,11 @@ def network(tmp_path_factory: pytest.TempPathFactory) -> dict:
     return {"url": url, "hostile_id": hostile_id, "members": members, "empty": len(empty)}
 
 
-def _offline(page, server: StreamlitServer) -> list[tuple[str, bool]]:  # noqa: ANN001
+def _offline(page, server: StreamlitServer) -> list[tuple[str, bool]]:
     """Abort every request not for the app's own server; returns (url, from the map frame)."""
     blocked: list[tuple[str, bool]] = []
 
-    def handle(route) -> None:  # noqa: ANN001
+    def handle(route) -> None:
         url = route.request.url
         if url.startswith(server.url) or url.startswith(("data:", "blob:", "about:")):
             route.continue_()
@@ -133,7 +133,7 @@ def test_map_draws_offline_and_escapes_a_hostile_name(
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
-def _quiet(page, sent: list[object]) -> int:  # noqa: ANN001
+def _quiet(page, sent: list[object]) -> int:
     """Wait until the browser has sent nothing to the server for a second; the count."""
     count = -1
     for _ in range(20):

@@ -21,7 +21,8 @@ def run_page(url_path: str | None = None, *, timeout: float = 60) -> AppTest:
     app = AppTest.from_file(DASHBOARD, default_timeout=timeout)
     app.run()
     if url_path is not None:
-        app._page_hash = calc_hash(url_path)  # noqa: SLF001 (see docstring)
+        # Private to AppTest; tests/ui/test_private_apis.py guards it.
+        app._page_hash = calc_hash(url_path)
         app.run()
     return app
 

@@ -76,7 +76,7 @@ def _click(app: AppTest, label: str) -> AppTest:
     return next(b for b in app.button if b.label == label).click().run()
 
 
-def _table(app: AppTest, column: str):  # noqa: ANN202 (a pandas DataFrame)
+def _table(app: AppTest, column: str):
     return next(df.value for df in app.dataframe if column in df.value.columns)
 
 

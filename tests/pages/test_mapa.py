@@ -166,8 +166,8 @@ def test_a_read_only_app_folder_gets_a_clear_message(
 
     monkeypatch.setattr(territorial_map, "install_assets", refuse)
     # Cached once per process: start from nothing so the copy is really attempted.
-    territorial_map._assets.clear()  # noqa: SLF001
-    territorial_map._rendered.clear()  # noqa: SLF001
+    territorial_map._assets.clear()
+    territorial_map._rendered.clear()
     app = app_on(network["url"], "mapa")
     assert not app.exception
     assert "No s'han pogut preparar els fitxers del mapa" in app.error[0].value

@@ -93,7 +93,6 @@ def test_bulk_entries_for_imports(session: Session) -> None:
     assert set(entries["Taula"]) == {"Persones"}
 
 
-
 def test_a_new_row_is_logged_with_its_id_in_the_same_transaction(session: Session) -> None:
     member = make.member(session, "Ajuntament de Vic")
     add_audited(
