@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -36,10 +37,21 @@ def download_buttons(frame: pd.DataFrame, *, key: str, file_name: str) -> None:
     )
 
 
-def data_table(frame: pd.DataFrame, *, key: str, file_name: str, **options: Any) -> None:
+def data_table(
+    frame: pd.DataFrame,
+    *,
+    key: str,
+    file_name: str,
+    labels: Mapping[str, str] | None = None,
+    **options: Any,
+) -> None:
     """``st.dataframe`` (hide_index and full width by default) with its download buttons.
 
-    ``frame`` is what the user sees and what they download, so pass it already in Catalan."""
+    What is drawn is what the user downloads, so it must read in Catalan: services speak
+    English keys, and ``labels`` maps the keys shown to their Catalan headers, in the order
+    shown (columns it does not name are left out)."""
+    if labels is not None:
+        frame = frame[list(labels)].rename(columns=dict(labels))
     options.setdefault("hide_index", True)
     options.setdefault("width", "stretch")
     st.dataframe(frame, key=f"{key}_table", **options)
