@@ -11,7 +11,7 @@ from services import follow_up, member_file
 from services.clock import catalan_today
 from services.formatting import fmt_date_column, fmt_number
 from ui import advisory
-from ui import follow_up as widgets
+from ui import follow_up_panels as widgets
 from ui.data import query
 from ui.feedback import show_flash
 from ui.layout import presentation_mode

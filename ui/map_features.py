@@ -16,7 +16,7 @@ import pandas as pd
 from services.formatting import fmt_date, fmt_number
 from services.map_layers import MapLayers, PresenceClass
 from services.territory import comarca_geometries
-from ui.follow_up import STATUS_COLOURS
+from ui.follow_up_panels import STATUS_COLOURS
 
 # The choropleth: the app's teal, light to dark; no presence is hatched in brick red.
 PRESENCE_COLOURS = ("#d3ebeb", "#97cdcd", "#4fa3a3", "#17706f")
