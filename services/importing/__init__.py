@@ -30,14 +30,14 @@ from services.importing.base import (
     RowPlan,
     RowReader,
 )
-from services.importing.events import EventImporter
+from services.importing.event_rows import EventImporter
 from services.importing.exporting import EXPORTERS
-from services.importing.interactions import InteractionImporter
-from services.importing.members import MemberImporter
-from services.importing.persons import PersonImporter
-from services.importing.plan import PlanActivityImporter
+from services.importing.interaction_rows import InteractionImporter
+from services.importing.member_rows import MemberImporter
+from services.importing.person_rows import PersonImporter
+from services.importing.plan_rows import PlanActivityImporter
 from services.importing.reading import RawTable, read_table
-from services.importing.registrations import RegistrationImporter
+from services.importing.registration_rows import RegistrationImporter
 from services.importing.values import key
 
 IMPORTERS: dict[str, type[Importer]] = {

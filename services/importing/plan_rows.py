@@ -24,7 +24,7 @@ from services.importing.base import (
     RowReader,
     split_list,
 )
-from services.importing.events import resolve_plan_groups, work_group_lookup
+from services.importing.event_rows import resolve_plan_groups, work_group_lookup
 from services.importing.reading import Cell
 from services.importing.values import CellError, Choices, shown
 from services.labels import ACTIVITY_STATUS
