@@ -17,7 +17,6 @@ import argparse
 import random
 import sys
 import time
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -58,6 +57,7 @@ from db.models import (
 )
 from db.plan_loader import activities_csv, load_plan
 from db.session import session_scope
+from services.catalan import MONTHS, comarca_with_de, fold, with_de
 
 FOUNDED_ON = date(2016, 5, 17)
 PLAN_YEAR = 2026
@@ -146,21 +146,6 @@ CAPITALS = {
     "valles occidental": "Terrassa",
     "valles oriental": "Granollers",
 }
-# Comarques named with a feminine article ("de la Selva") or none at all ("d'Osona").
-_FEMININE_COMARQUES = {
-    "selva",
-    "garrotxa",
-    "noguera",
-    "ribera d'ebre",
-    "terra alta",
-    "conca de barbera",
-    "segarra",
-    "cerdanya",
-    "alta ribagorca",
-}
-_PLURAL_FEMININE_COMARQUES = {"garrigues"}
-_NO_ARTICLE_COMARQUES = {"osona", "aran", "val d'aran"}
-
 STAFF = (
     ("nuria.vila", "Núria Vila i Soler", UserRole.STAFF),
     ("jordi.mas", "Jordi Mas i Pujol", UserRole.STAFF),
@@ -321,10 +306,6 @@ TRAININGS = (
     "monedes locals com a eina de política pública",
     "economia de les cures i envelliment",
 )
-MONTHS = (
-    "gener", "febrer", "març", "abril", "maig", "juny",
-    "juliol", "agost", "setembre", "octubre", "novembre", "desembre",
-)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -351,53 +332,13 @@ class DemoSummary:
         )
 
 
-# --- Catalan names ---------------------------------------------------------------------------
-
-
-def _fold(text: str) -> str:
-    """Lower case without accents: for matching names, slugs and e-mail addresses."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("·", "")
-
-
-def with_de(name: str) -> str:
-    """``name`` after the preposition "de", with its article contracted or elided, as Catalan
-    writes it: "de Sabadell", "d'Olot", "de l'Hospitalet", "del Prat", "de la Seu"."""
-    lowered = name[:4].casefold()
-    if lowered.startswith("l'") or lowered.startswith("l’"):
-        return f"de l'{name[2:]}"
-    articles = (("els ", "dels"), ("el ", "del"), ("les ", "de les"), ("la ", "de la"))
-    for article, contracted in articles:
-        if lowered.startswith(article):
-            return f"{contracted} {name[len(article) :]}"
-    # "De" is elided before a vowel or a mute h: d'Olot, d'Igualada, d'Hostalric.
-    if _fold(name[0]) in "aeiouh":
-        return f"d'{name}"
-    return f"de {name}"
-
-
-def comarca_with_de(name: str) -> str:
-    """The comarca after "de" with its article: "del Bages", "de l'Alt Empordà", "de la
-    Selva", "de les Garrigues", "d'Osona"."""
-    folded = _fold(name)
-    if folded.startswith(("el ", "la ", "l'", "les ", "els ")):
-        return with_de(name)
-    vowel = folded[0] in "aeiouh"
-    if folded in _NO_ARTICLE_COMARQUES:
-        return f"d'{name}" if vowel else f"de {name}"
-    if folded in _PLURAL_FEMININE_COMARQUES:
-        return f"de les {name}"
-    if vowel:
-        return f"de l'{name}"
-    if folded in _FEMININE_COMARQUES:
-        return f"de la {name}"
-    return f"del {name}"
+# --- Names and slugs ---------------------------------------------------------------------------
 
 
 def _comarca_key(name: str) -> str:
     """A comarca name folded and without its article, for lookups: "l'Alt Empordà" and "Alt
     Empordà" both give "alt emporda"."""
-    folded = _fold(name)
+    folded = fold(name)
     for article in ("el ", "la ", "els ", "les ", "l'"):
         if folded.startswith(article):
             return folded[len(article) :]
@@ -405,7 +346,7 @@ def _comarca_key(name: str) -> str:
 
 
 def _slug(text: str) -> str:
-    folded = _fold(text)
+    folded = fold(text)
     kept = "".join(c if c.isalnum() else "-" for c in folded)
     return "-".join(part for part in kept.split("-") if part)
 
@@ -1114,11 +1055,11 @@ class _DemoBuilder:
         the search to cap groups whose name contains it (e.g. "jornad")."""
         activities = sorted(self.plan.values(), key=lambda a: a.code)
         if cap_group is not None:
-            activities = [a for a in activities if cap_group in _fold(a.cap_group or "")]
+            activities = [a for a in activities if cap_group in fold(a.cap_group or "")]
         for use_description in (False, True):
             for activity in activities:
-                text = _fold(activity.title + (activity.description if use_description else ""))
-                if all(_fold(keyword) in text for keyword in keywords):
+                text = fold(activity.title + (activity.description if use_description else ""))
+                if all(fold(keyword) in text for keyword in keywords):
                     return activity.id
         return None
 
@@ -1339,7 +1280,7 @@ class _DemoBuilder:
                             a.id
                             for a in sorted(self.plan.values(), key=lambda a: a.code)
                             if a.work_group_id == group.id
-                            and "jornad" not in _fold(f"{a.cap_group} {a.title}")
+                            and "jornad" not in fold(f"{a.cap_group} {a.title}")
                         ),
                         None,
                     )

@@ -15,7 +15,6 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.demo import MONTHS, with_de
 from db.models import (
     AuditAction,
     Comarca,
@@ -32,6 +31,7 @@ from db.models import (
     WorkGroupStatus,
 )
 from services.audit import record_change, snapshot
+from services.catalan import MONTHS, with_de
 from services.clauses import active_member_clause
 from services.errors import ValidationError
 from services.formatting import fmt_date

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from db.demo import DemoSummary, comarca_with_de, generate_demo, main, with_de
+from db.demo import DemoSummary, generate_demo, main
 from db.migrate import upgrade_to_head
 from db.models import (
     Advisory,
@@ -67,23 +67,6 @@ def _count(session: Session, model: type) -> int:
 def _member_names(engine: Engine) -> list[str]:
     with Session(engine) as session:
         return list(session.scalars(select(Member.name).order_by(Member.id)))
-
-
-def test_catalan_articles_in_names() -> None:
-    assert with_de("Sabadell") == "de Sabadell"
-    assert with_de("Olot") == "d'Olot"
-    assert with_de("Hostalric") == "d'Hostalric"
-    assert with_de("L'Hospitalet de Llobregat") == "de l'Hospitalet de Llobregat"
-    assert with_de("La Seu d'Urgell") == "de la Seu d'Urgell"
-    assert with_de("El Prat de Llobregat") == "del Prat de Llobregat"
-    assert with_de("Els Hostalets de Pierola") == "dels Hostalets de Pierola"
-    assert with_de("Les Franqueses del Vallès") == "de les Franqueses del Vallès"
-    assert comarca_with_de("Bages") == "del Bages"
-    assert comarca_with_de("Alt Empordà") == "de l'Alt Empordà"
-    assert comarca_with_de("Selva") == "de la Selva"
-    assert comarca_with_de("Osona") == "d'Osona"
-    assert comarca_with_de("Garrigues") == "de les Garrigues"
-    assert comarca_with_de("Anoia") == "de l'Anoia"
 
 
 def test_counts_are_in_range(db: Session, demo: tuple[Engine, DemoSummary]) -> None:
