@@ -10,7 +10,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,5 +50,7 @@ def schema_status(engine: Engine) -> SchemaStatus:
         with engine.connect() as connection:
             current = MigrationContext.configure(connection).get_current_revision()
     except SQLAlchemyError as exc:
-        return SchemaStatus(reachable=False, current=None, head=head, error=str(exc.orig or exc))
+        # The driver's own message when there is one (not every SQLAlchemyError wraps one).
+        cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+        return SchemaStatus(reachable=False, current=None, head=head, error=str(cause))
     return SchemaStatus(reachable=True, current=current, head=head)
