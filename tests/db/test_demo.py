@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -328,3 +330,17 @@ def test_cli_migrates_loads_and_respects_if_empty(
     assert capsys.readouterr().out == ""
     assert main([]) == 1
     assert "ja té membres" in capsys.readouterr().err
+
+
+def test_python_m_db_demo_still_runs_the_command_line() -> None:
+    # The Makefile's ``make run`` and ``make demo`` call the package as a module.
+    result = subprocess.run(
+        [sys.executable, "-m", "db.demo", "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("usage: python -m db.demo")
+    assert "--if-empty" in result.stdout and "--scale" in result.stdout
