@@ -25,10 +25,28 @@ IGN_ATTRIBUTION = (
 
 
 def _province_filter(frame: pd.DataFrame, key: str) -> pd.DataFrame:
-    provinces = sorted(frame["Demarcació"].unique())
+    provinces = sorted(frame["province"].unique())
     chosen = st.multiselect("Demarcació", provinces, key=key, placeholder="Totes")
-    return frame[frame["Demarcació"].isin(chosen)] if chosen else frame
+    return frame[frame["province"].isin(chosen)] if chosen else frame
 
+
+COMARCA_LABELS = {
+    "comarca_code": "Codi",
+    "comarca": "Comarca",
+    "province": "Demarcació",
+    "municipalities": "Municipis",
+    "population": "Població",
+    "members": "Membres actius",
+}
+MUNICIPALITY_LABELS = {
+    "municipality_code": "Codi INE",
+    "municipality": "Municipi",
+    "comarca": "Comarca",
+    "province": "Demarcació",
+    "population": "Població",
+    "lat": "Latitud",
+    "lon": "Longitud",
+}
 
 PRIVATE = "Aquesta secció mostra dades personals de contacte: no es mostra en mode presentació."
 
@@ -58,7 +76,7 @@ def _territory() -> None:
             st.info("No hi ha dades territorials: executeu `make migrate`.")
         else:
             shown = _province_filter(comarques, key="dades_comarques_province")
-            without = int((shown["Membres actius"] == 0).sum())
+            without = int((shown["members"] == 0).sum())
             st.markdown(
                 f"**{fmt_number(len(shown))}** comarques, **{fmt_number(without)}** sense cap "
                 "membre actiu."
@@ -67,6 +85,7 @@ def _territory() -> None:
                 shown,
                 key="dades_comarques",
                 file_name="comarques",
+                labels=COMARCA_LABELS,
                 column_config={
                     "Població": st.column_config.NumberColumn(format="localized"),
                 },
@@ -77,7 +96,7 @@ def _territory() -> None:
         shown = _province_filter(municipalities, key="dades_municipis_province")
         search = st.text_input("Cerca un municipi", key="dades_municipis_search")
         if search:
-            shown = shown[shown["Municipi"].str.contains(search, case=False, regex=False)]
+            shown = shown[shown["municipality"].str.contains(search, case=False, regex=False)]
         if shown.empty:
             st.info("Cap municipi no coincideix amb la cerca.")
         else:
@@ -85,6 +104,7 @@ def _territory() -> None:
                 shown,
                 key="dades_municipis",
                 file_name="municipis",
+                labels=MUNICIPALITY_LABELS,
                 column_config={
                     "Població": st.column_config.NumberColumn(format="localized"),
                     "Latitud": st.column_config.NumberColumn(format="%.5f"),

@@ -29,6 +29,7 @@ from db.models import (
 from services import territory
 from services.follow_up import member_status
 from services.formatting import fmt_date
+from services.frames import frame_of
 from services.labels import EVENT_KIND
 from services.participation import participation_index
 
@@ -154,9 +155,9 @@ def events_by_place(*, session: Session, year: int, today: date) -> tuple[pd.Dat
         .where(Event.held_on.between(date(year, 1, 1), date(year, 12, 31)))
         .order_by(Event.held_on, Event.title)
     ).all()
-    frame = pd.DataFrame(
+    frame = frame_of(
         rows,
-        columns=[
+        [
             "held_on",
             "title",
             "kind",
@@ -205,10 +206,9 @@ def mentor_links(*, session: Session, members: pd.DataFrame) -> pd.DataFrame:
                     "kind": MENTOR_LABEL,
                 }
             ),
-            pd.DataFrame(
-                [(int(m), int(e), MENTORING_LABEL) for m, e in open_mentorings],
-                columns=["mentor_id", "mentee_id", "kind"],
-            ),
+            frame_of(open_mentorings, ["mentor_id", "mentee_id"])
+            .astype(int)
+            .assign(kind=MENTORING_LABEL),
         ],
         ignore_index=True,
     ).drop_duplicates(["mentor_id", "mentee_id"], keep="first")

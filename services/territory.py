@@ -14,9 +14,29 @@ from sqlalchemy.orm import Session
 from db.models import Comarca, Member, Municipality, Province
 from db.reference_data import REFERENCE_DIR
 from services.clauses import active_member_clause
+from services.frames import frame_of
 from services.labels import MEMBER_KIND
 
 COMARQUES_GEOJSON = REFERENCE_DIR / "comarques.geojson"
+
+# ``members``: active members, as everywhere in this module.
+PRESENCE_COLUMNS = [
+    "comarca_code",
+    "comarca",
+    "province",
+    "municipalities",
+    "population",
+    "members",
+]
+MUNICIPALITY_COLUMNS = [
+    "municipality_code",
+    "municipality",
+    "comarca",
+    "province",
+    "population",
+    "lat",
+    "lon",
+]
 
 
 def comarca_geometries() -> dict[str, dict[str, Any]]:
@@ -30,7 +50,8 @@ def comarca_geometries() -> dict[str, dict[str, Any]]:
 
 
 def comarca_presence(*, session: Session, today: date) -> pd.DataFrame:
-    """One row per comarca: its province, municipalities, population and active members."""
+    """One row per comarca with municipalities: its province, municipalities, population and
+    active members (``PRESENCE_COLUMNS``), by comarca name."""
     members = (
         select(Municipality.comarca_code, func.count(Member.id).label("members"))
         .join(Member, Member.municipality_code == Municipality.ine_code)
@@ -61,14 +82,12 @@ def comarca_presence(*, session: Session, today: date) -> pd.DataFrame:
         .outerjoin(members, members.c.comarca_code == Comarca.code)
         .order_by(Comarca.name)
     ).all()
-    return pd.DataFrame(
-        rows,
-        columns=["Codi", "Comarca", "Demarcació", "Municipis", "Població", "Membres actius"],
-    )
+    return frame_of(rows, PRESENCE_COLUMNS)
 
 
 def municipalities(*, session: Session) -> pd.DataFrame:
-    """The 947 municipalities with their comarca and province."""
+    """The 947 municipalities with their comarca, province, population and point
+    (``MUNICIPALITY_COLUMNS``), by name."""
     rows = session.execute(
         select(
             Municipality.ine_code,
@@ -83,18 +102,7 @@ def municipalities(*, session: Session) -> pd.DataFrame:
         .join(Province, Province.code == Municipality.province_code)
         .order_by(Municipality.name)
     ).all()
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "Codi INE",
-            "Municipi",
-            "Comarca",
-            "Demarcació",
-            "Població",
-            "Latitud",
-            "Longitud",
-        ],
-    )
+    return frame_of(rows, MUNICIPALITY_COLUMNS)
 
 
 # --- Coverage: where the network is, where it is not, and who is nearest ------------------
@@ -163,7 +171,7 @@ def haversine_km(
     dphi = phi2 - phi1
     dlambda = np.radians(np.asarray(lon2) - np.asarray(lon1))
     a = np.sin(dphi / 2) ** 2 + np.cos(phi1) * np.cos(phi2) * np.sin(dlambda / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(a))
+    return np.asarray(2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(a)))
 
 
 def member_locations(*, session: Session, today: date) -> pd.DataFrame:
@@ -193,7 +201,7 @@ def member_locations(*, session: Session, today: date) -> pd.DataFrame:
         .where(active_member_clause(today))
         .order_by(Member.name)
     ).all()
-    frame = pd.DataFrame(rows, columns=LOCATION_COLUMNS)
+    frame = frame_of(rows, LOCATION_COLUMNS)
     frame["kind"] = frame["kind"].map(lambda kind: MEMBER_KIND[kind])
     frame["territorial_delegate"] = frame["territorial_delegate"].astype(bool)
     frame["mentor_id"] = frame["mentor_id"].astype("Int64")
@@ -209,7 +217,7 @@ def _municipality_points(session: Session) -> pd.DataFrame:
             Municipality.population,
         )
     ).all()
-    return pd.DataFrame(rows, columns=["comarca_code", "lat", "lon", "population"])
+    return frame_of(rows, ["comarca_code", "lat", "lon", "population"])
 
 
 def coverage_from(
@@ -250,7 +258,7 @@ def _comarques(session: Session) -> pd.DataFrame:
             Province, Province.code == Comarca.province_code
         )
     ).all()
-    return pd.DataFrame(rows, columns=["comarca_code", "comarca", "province_code", "province"])
+    return frame_of(rows, ["comarca_code", "comarca", "province_code", "province"])
 
 
 def coverage_of(*, session: Session, members: pd.DataFrame) -> pd.DataFrame:
@@ -266,9 +274,9 @@ def comarca_coverage(*, session: Session, today: date) -> pd.DataFrame:
 
 def _nearest(
     origins: pd.DataFrame, candidates: pd.DataFrame
-) -> tuple[list[object], list[float | None]]:
-    """For each origin (``lat``, ``lon``), the index label of the nearest candidate and the
-    distance in km; ``None`` when there is no candidate. Ties go to the first candidate."""
+) -> tuple[list[int | None], list[float | None]]:
+    """For each origin (``lat``, ``lon``), the id (index label) of the nearest candidate and
+    the distance in km; ``None`` when there is no candidate. Ties go to the first candidate."""
     if candidates.empty:
         return [None] * len(origins), [None] * len(origins)
     distances = haversine_km(
@@ -278,7 +286,7 @@ def _nearest(
         candidates["lon"].to_numpy()[None, :],
     )
     best = distances.argmin(axis=1)
-    labels = [candidates.index[i] for i in best]
+    labels: list[int | None] = [int(candidates.index[i]) for i in best]
     return labels, [round(float(distances[row, i]), 1) for row, i in enumerate(best)]
 
 
@@ -295,7 +303,7 @@ def uncovered_from(coverage: pd.DataFrame, members: pd.DataFrame) -> pd.DataFram
     member_ids, member_km = _nearest(empty, located)
     delegate_ids, delegate_km = _nearest(empty, delegates)
 
-    def names(ids: list[object], column: str) -> list[object]:
+    def names(ids: list[int | None], column: str) -> list[object]:
         return [None if i is None else located.at[i, column] for i in ids]
 
     frame = pd.DataFrame(

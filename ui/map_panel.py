@@ -18,6 +18,39 @@ UNCOVERED_TAB = "Territoris sense presència"
 PROVINCES_TAB = "Per demarcació"
 MEMBERS_TAB = "Membres"
 
+# The services' keys → the tables' Catalan headers, in the order shown.
+UNCOVERED_LABELS = {
+    "comarca": "Comarca",
+    "province": "Demarcació",
+    "population": "Població",
+    "municipalities": "Municipis",
+    "nearest_member": "Membre més proper",
+    "nearest_member_km": "A (km)",
+    "nearest_delegate": "Delegat més proper",
+    "nearest_delegate_km": "Al delegat (km)",
+}
+PROVINCE_LABELS = {
+    "province": "Demarcació",
+    "comarques": "Comarques",
+    "comarques_with_presence": "Amb presència",
+    "comarques_without_presence": "Sense presència",
+    "members": "Membres",
+    "delegates": "Delegats",
+    "population": "Població",
+    "population_without_presence": "Població sense presència",
+}
+MEMBER_LABELS = {
+    "member": "Membre",
+    "kind": "Tipus",
+    "comarca": "Comarca",
+    "status": "Estat",
+    "last_contact": "Últim contacte",
+    "participation": "Participació",
+    "territorial_delegate": "Delegat",
+    "mentor": "Municipi mentor",
+    "owner": "Responsable",
+}
+
 
 def remember(selection: MapSelection | None, layers: MapLayers) -> MapSelection | None:
     """Keep a new click as the selection (and open the tab it concerns); drop a selection
@@ -115,22 +148,11 @@ def uncovered_table(layers: MapLayers, selection: MapSelection | None) -> None:
         "Ordenades per població. Distàncies en línia recta des del centre de població de la "
         "comarca: el membre més proper és un candidat a mentor o a delegat."
     )
-    table = pd.DataFrame(
-        {
-            "Comarca": uncovered["comarca"],
-            "Demarcació": uncovered["province"],
-            "Població": uncovered["population"],
-            "Municipis": uncovered["municipalities"],
-            "Membre més proper": uncovered["nearest_member"],
-            "A (km)": uncovered["nearest_member_km"],
-            "Delegat més proper": uncovered["nearest_delegate"],
-            "Al delegat (km)": uncovered["nearest_delegate_km"],
-        }
-    )
     data_table(
-        table,
+        uncovered,
         key="mapa_sense_presencia",
         file_name="comarques-sense-presencia",
+        labels=UNCOVERED_LABELS,
         column_config={
             "Població": st.column_config.NumberColumn(format="localized"),
             "A (km)": st.column_config.NumberColumn(format="%.1f"),
@@ -140,23 +162,11 @@ def uncovered_table(layers: MapLayers, selection: MapSelection | None) -> None:
 
 
 def provinces_table(layers: MapLayers) -> None:
-    provinces = layers.provinces
-    table = pd.DataFrame(
-        {
-            "Demarcació": provinces["province"],
-            "Comarques": provinces["comarques"],
-            "Amb presència": provinces["comarques_with_presence"],
-            "Sense presència": provinces["comarques_without_presence"],
-            "Membres": provinces["members"],
-            "Delegats": provinces["delegates"],
-            "Població": provinces["population"],
-            "Població sense presència": provinces["population_without_presence"],
-        }
-    )
     data_table(
-        table,
+        layers.provinces,
         key="mapa_demarcacions",
         file_name="presencia-per-demarcacio",
+        labels=PROVINCE_LABELS,
         column_config={
             "Població": st.column_config.NumberColumn(format="localized"),
             "Població sense presència": st.column_config.NumberColumn(format="localized"),
@@ -172,28 +182,21 @@ def members_table(layers: MapLayers, selection: MapSelection | None, *, presenta
     if members.empty:
         st.info("No hi ha cap membre actiu en aquesta selecció.")
         return
-    table = pd.DataFrame(
-        {
-            "Membre": members["member"],
-            "Tipus": members["kind"],
-            "Comarca": members["comarca"],
-            "Estat": members["status"],
-            "Últim contacte": members["last_contact"].map(
-                lambda d: fmt_date(d) if pd.notna(d) else ""
-            ),
-            "Participació": members["participation"],
-            "Delegat": members["territorial_delegate"].map({True: "Sí", False: ""}),
-            "Municipi mentor": members["mentor"].map(lambda m: m if isinstance(m, str) else ""),
-            "Responsable": members["owner"].fillna(""),
-        }
+    shown = members.assign(
+        last_contact=members["last_contact"].map(lambda d: fmt_date(d) if pd.notna(d) else ""),
+        territorial_delegate=members["territorial_delegate"].map({True: "Sí", False: ""}),
+        mentor=members["mentor"].map(lambda m: m if isinstance(m, str) else ""),
+        owner=members["owner"].fillna(""),
     )
+    labels = dict(MEMBER_LABELS)
     # The staff member in charge is a person: not on the Commission's shared screen.
     if presentation:
-        table = table.drop(columns="Responsable")
+        del labels["owner"]
     data_table(
-        table,
+        shown,
         key="mapa_membres",
         file_name="membres-mapa",
+        labels=labels,
         column_config={
             "Participació": st.column_config.ProgressColumn(
                 format="%.0f", min_value=0, max_value=100

@@ -129,9 +129,22 @@ def test_a_comarca_point_is_its_population_centre() -> None:
 
 def test_comarca_presence_for_dades_still_counts_members(session: Session) -> None:
     make.member(session, "Ajuntament de Vic")
-    presence = territory.comarca_presence(session=session, today=TODAY).set_index("Comarca")
-    assert presence.loc["Osona", "Membres actius"] == 1
-    assert presence.loc["Garrotxa", "Membres actius"] == 0
+    presence = territory.comarca_presence(session=session, today=TODAY).set_index("comarca")
+    assert presence.loc["Osona", "members"] == 1
+    assert presence.loc["Garrotxa", "members"] == 0
+    assert presence.loc["Osona", "comarca_code"] == OSONA
+    assert presence.loc["Osona", "province"] == "Barcelona"
+    assert len(presence) == 43 and presence["municipalities"].sum() == 947
+
+
+def test_municipalities_for_dades_carry_their_comarca_and_point(session: Session) -> None:
+    towns = territory.municipalities(session=session).set_index("municipality_code")
+    assert len(towns) == 947
+    vic = towns.loc[VIC]
+    assert (vic["municipality"], vic["comarca"], vic["province"]) == ("Vic", "Osona", "Barcelona")
+    assert vic["population"] > 40_000
+    assert vic["lat"] == pytest.approx(41.93, abs=0.05)
+    assert vic["lon"] == pytest.approx(2.25, abs=0.05)
 
 
 # --- Empty territories and the nearest member -----------------------------------------------
