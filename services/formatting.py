@@ -51,3 +51,19 @@ def fmt_date_column(values: pd.Series, empty: str = "") -> pd.Series:
 def fmt_percent_column(values: pd.Series) -> pd.Series:
     """``46 %`` per row, as ``fmt_percent`` writes it (ratios under 10: no thousands)."""
     return values.map(lambda v: "" if pd.isna(v) else f"{round(v * 100)}\u00a0%")
+
+
+def fmt_rate(value: float | None) -> str:
+    """A ratio as ``fmt_percent`` writes it, or empty when there is none (no session, no
+    registration): ``0.456`` → ``46 %``, ``None`` → ``""``."""
+    return "" if value is None or pd.isna(value) else fmt_percent(value)
+
+
+def fmt_points(value: float | None) -> str:
+    """A change of rate in percentage points, with its direction: ``-0.2`` → ``↓ 20 punts``,
+    ``0`` → ``= 0 punts``; empty when there is none."""
+    if value is None or pd.isna(value):
+        return ""
+    rounded = round(value * 100)
+    arrow = "↓" if rounded < 0 else ("↑" if rounded > 0 else "=")
+    return f"{arrow} {fmt_number(abs(rounded))} punts"
