@@ -7,7 +7,7 @@ import streamlit as st
 
 from services import events
 from services.clock import catalan_today
-from ui import events as widgets
+from ui import event_panels as widgets
 from ui.data import query
 from ui.feedback import show_flash
 from ui.layout import presentation_mode

@@ -7,7 +7,7 @@ import streamlit as st
 
 from services import participation, work_groups
 from services.clock import catalan_today
-from ui import work_groups as widgets
+from ui import work_group_panels as widgets
 from ui.data import query
 from ui.feedback import show_flash
 from ui.layout import presentation_mode

@@ -19,10 +19,12 @@ from db.models import (
     AuditAction,
     Comarca,
     Event,
+    EventFormat,
     EventKind,
     Member,
     Municipality,
     Person,
+    PersonRole,
     PlanActivity,
     PlanCap,
     Province,
@@ -30,12 +32,12 @@ from db.models import (
     RegistrationStatus,
     WorkGroup,
 )
-from services.audit import record_change, snapshot
+from services.audit import add_audited, record_change, snapshot
 from services.clauses import active_member_clause
 from services.errors import ValidationError
 from services.formatting import fmt_date
 from services.frames import frame_of
-from services.labels import EVENT_FORMAT, EVENT_KIND, PERSON_ROLE, REGISTRATION_STATUS
+from services.labels import REGISTRATION_STATUS
 
 THEMATIC_CAP_GROUP = "jornades"
 # Statuses that only make sense once the event has taken place.
@@ -100,7 +102,6 @@ EVENT_COLUMNS = [
     "held_on",
     "title",
     "kind",
-    "kind_label",
     "format",
     "place",
     "comarca",
@@ -218,9 +219,8 @@ def events_table(*, session: Session, today: date, filters: EventFilter) -> pd.D
     frame["members"] = frame["event_id"].map(members).fillna(0).astype(int)
     frame["members_attended"] = frame["event_id"].map(members_attended).fillna(0).astype(int)
     frame["first_time"] = frame["event_id"].map(first_time).fillna(0).astype(int)
-    frame["kind_label"] = frame["kind"].map(EVENT_KIND)
     frame["kind"] = frame["kind"].map(lambda k: EventKind(k).value)
-    frame["format"] = frame["format"].map(EVENT_FORMAT)
+    frame["format"] = frame["format"].map(lambda f: EventFormat(f).value)
     for column in ("place", "comarca", "province", "work_group"):
         frame[column] = frame[column].fillna("")
     return frame[EVENT_COLUMNS]
@@ -482,14 +482,15 @@ def event_registrations(*, session: Session, event_id: int) -> pd.DataFrame:
             "registered_on",
         ],
     )
-    frame["role"] = frame["role"].map(lambda r: PERSON_ROLE[r] if pd.notna(r) else "")
+    frame["role"] = frame["role"].map(lambda r: PersonRole(r).value if pd.notna(r) else "")
     frame[["person", "email"]] = frame[["person", "email"]].fillna("")
     frame["status"] = frame["status"].map(lambda s: RegistrationStatus(s).value)
     return frame
 
 
 def event_facts(*, session: Session, event_id: int) -> dict[str, object] | None:
-    """Title, date, kind, format and place of one event, or None when it does not exist."""
+    """Title, date, kind, format (codes) and place of one event, or None when it does not
+    exist."""
     row = session.execute(
         select(Event.title, Event.held_on, Event.kind, Event.format, Municipality.name)
         .outerjoin(Municipality, Municipality.ine_code == Event.municipality_code)
@@ -501,8 +502,8 @@ def event_facts(*, session: Session, event_id: int) -> dict[str, object] | None:
     return {
         "title": title,
         "held_on": held_on,
-        "kind": EVENT_KIND[kind],
-        "format": EVENT_FORMAT[event_format],
+        "kind": EventKind(kind).value,
+        "format": EventFormat(event_format).value,
         "place": place or "",
     }
 
@@ -646,22 +647,16 @@ def register(*, session: Session, form: RegistrationForm, today: date, username:
         )
     if errors:
         raise ValidationError(errors)
-    registration = Registration(
-        event_id=event.id,
-        member_id=member.id,
-        person_id=form.person_id,
-        status=form.status,
-        registered_on=today,
-    )
-    session.add(registration)
-    session.flush()
-    record_change(
+    registration = add_audited(
         session,
+        Registration(
+            event_id=event.id,
+            member_id=member.id,
+            person_id=form.person_id,
+            status=form.status,
+            registered_on=today,
+        ),
         username=username,
-        action=AuditAction.CREATE,
-        table="registration",
-        record_id=registration.id,
-        after=snapshot(registration),
     )
     return registration.id
 
@@ -675,11 +670,21 @@ def checkin_options(*, session: Session, today: date, days: int = 120) -> pd.Dat
         .order_by(Event.held_on.desc(), Event.title)
     ).all()
     frame = frame_of(rows, columns=["event_id", "held_on", "title"])
-    frame["label"] = [
-        f"{fmt_date(d)} · {t}" for d, t in zip(frame["held_on"], frame["title"], strict=True)
-    ]
     held = frame.index[frame["held_on"] <= today]
     frame["default"] = False
     if len(held):
         frame.loc[held[0], "default"] = True
+    return frame
+
+
+def person_options(*, session: Session, member_id: int) -> pd.DataFrame:
+    """The member's active persons, who can be registered on its behalf (``register`` refuses
+    the others): id, name and role (code)."""
+    rows = session.execute(
+        select(Person.id, Person.full_name, Person.role)
+        .where(Person.member_id == member_id, Person.active.is_(True))
+        .order_by(Person.role, Person.full_name)
+    ).all()
+    frame = frame_of(rows, columns=["person_id", "person", "role"])
+    frame["role"] = frame["role"].map(lambda r: PersonRole(r).value)
     return frame

@@ -217,14 +217,14 @@ def band_label(low: int, high: int) -> str:
 
 def bands_from(frame: pd.DataFrame) -> pd.DataFrame:
     """Members per band of the index (0-20 ... 80-100), now and 12 months earlier, for the
-    chart: columns ``band``, ``period`` ("Ara" / "Fa 12 mesos") and ``members``."""
+    chart: columns ``band``, ``period`` (``now`` / ``year_before``) and ``members``."""
     rows = []
-    for column, period in (("index", "Ara"), ("previous_index", "Fa 12 mesos")):
+    for column, period in (("index", "now"), ("previous_index", "year_before")):
         for low, high in BANDS:
             upper = frame[column] <= high if high == 100 else frame[column] < high
             count = int(((frame[column] >= low) & upper).sum())
-            rows.append({"band": band_label(low, high), "period": period, "members": count})
-    return pd.DataFrame(rows, columns=["band", "period", "members"])
+            rows.append((band_label(low, high), period, count))
+    return frame_of(rows, columns=["band", "period", "members"])
 
 
 def index_bands(*, session: Session, today: date) -> pd.DataFrame:

@@ -30,13 +30,12 @@ from db.models import (
     WorkGroupMembership,
     WorkGroupStatus,
 )
-from services.audit import record_change, snapshot
+from services.audit import add_audited, record_change, snapshot
 from services.catalan import MONTHS, with_de
 from services.clauses import active_member_clause
 from services.errors import ValidationError
 from services.formatting import fmt_date
 from services.frames import frame_of
-from services.labels import WORK_GROUP_STATUS
 
 YEAR_DAYS = 365
 HALF_YEAR_DAYS = 182
@@ -243,27 +242,27 @@ def group_overview(*, session: Session, today: date) -> pd.DataFrame:
             else None
         )
         stopped = rate_before is not None and rate_recent is None
+        falling = not suspended and (stopped or (trend is not None and trend <= -FALLING_POINTS))
         rows.append(
-            {
-                "work_group_id": group_id,
-                "code": code,
-                "work_group": name,
-                "status": WORK_GROUP_STATUS[status],
-                "suspended": suspended,
-                "members": int(members_now.get(group_id, 0)),
-                "sessions": int(held["sessions"].get(group_id, 0)),
-                "attendance_rate": held["rate"].get(group_id),
-                "active_members": int(active.get(group_id, 0)),
-                "last_session": held["last_session"].get(group_id),
-                "next_session": next_sessions.get(group_id),
-                "rate_recent": rate_recent,
-                "rate_before": rate_before,
-                "trend": trend,
-                "falling": (not suspended)
-                and (stopped or (trend is not None and trend <= -FALLING_POINTS)),
-            }
+            (
+                group_id,
+                code,
+                name,
+                WorkGroupStatus(status).value,
+                bool(suspended),
+                int(members_now.get(group_id, 0)),
+                int(held["sessions"].get(group_id, 0)),
+                held["rate"].get(group_id),
+                int(active.get(group_id, 0)),
+                held["last_session"].get(group_id),
+                next_sessions.get(group_id),
+                rate_recent,
+                rate_before,
+                trend,
+                bool(falling),
+            )
         )
-    frame = pd.DataFrame(rows, columns=GROUP_COLUMNS)
+    frame = frame_of(rows, columns=GROUP_COLUMNS)
     for column in ("attendance_rate", "rate_recent", "rate_before", "trend"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
     return frame
@@ -386,7 +385,7 @@ def group_options(*, session: Session) -> pd.DataFrame:
     ).all()
     frame = frame_of(rows, columns=["work_group_id", "work_group", "status"])
     frame["suspended"] = frame["status"] == WorkGroupStatus.SUSPENDED
-    frame["status"] = frame["status"].map(WORK_GROUP_STATUS)
+    frame["status"] = frame["status"].map(lambda status: WorkGroupStatus(status).value)
     return frame
 
 
@@ -465,6 +464,9 @@ def group_sessions(*, session: Session, work_group_id: int, today: date) -> pd.D
 
 # --- Writes -----------------------------------------------------------------------------------
 
+# A form sent before a member was chosen.
+NO_MEMBER = "Membre: cal triar-ne un."
+
 
 def _group(session: Session, work_group_id: int) -> WorkGroup:
     group = session.get(WorkGroup, work_group_id)
@@ -513,12 +515,14 @@ def enrol_member(
     *,
     session: Session,
     work_group_id: int,
-    member_id: int,
+    member_id: int | None,
     joined_on: date | None,
     today: date,
     username: str,
 ) -> int:
     """Enrol a member in a work group from ``joined_on``; returns the membership's id."""
+    if member_id is None:
+        raise ValidationError([NO_MEMBER])
     if joined_on is None:
         raise ValidationError(["Data d'alta al grup: cal indicar-la."])
     if joined_on > today:
@@ -534,18 +538,10 @@ def enrol_member(
         errors.append(f"Membre: {member.name} ja forma part del grup {group.name}.")
     if errors:
         raise ValidationError(errors)
-    membership = WorkGroupMembership(
-        work_group_id=work_group_id, member_id=member_id, joined_on=joined_on
-    )
-    session.add(membership)
-    session.flush()
-    record_change(
+    membership = add_audited(
         session,
+        WorkGroupMembership(work_group_id=work_group_id, member_id=member_id, joined_on=joined_on),
         username=username,
-        action=AuditAction.CREATE,
-        table="work_group_membership",
-        record_id=membership.id,
-        after=snapshot(membership),
     )
     return membership.id
 
@@ -554,12 +550,14 @@ def withdraw_member(
     *,
     session: Session,
     work_group_id: int,
-    member_id: int,
+    member_id: int | None,
     left_on: date | None,
     today: date,
     username: str,
 ) -> int:
     """Close the member's open membership of the group on ``left_on``; returns its id."""
+    if member_id is None:
+        raise ValidationError([NO_MEMBER])
     if left_on is None:
         raise ValidationError(["Data de baixa del grup: cal indicar-la."])
     if left_on > today:
@@ -649,54 +647,41 @@ def record_session(*, session: Session, form: SessionForm, today: date, username
     if errors:
         raise ValidationError(errors)
     assert form.held_on is not None and form.format is not None  # checked above
-    event = Event(
-        title=title or default_session_title(group.name, form.held_on),
-        kind=EventKind.WORK_GROUP_SESSION,
-        held_on=form.held_on,
-        format=form.format,
-        municipality_code=None if form.format == EventFormat.VIRTUAL else form.municipality_code,
-        work_group_id=group.id,
-        notes=form.notes.strip(),
-    )
-    session.add(event)
-    session.flush()
-    record_change(
+    event = add_audited(
         session,
+        Event(
+            title=title or default_session_title(group.name, form.held_on),
+            kind=EventKind.WORK_GROUP_SESSION,
+            held_on=form.held_on,
+            format=form.format,
+            municipality_code=(
+                None if form.format == EventFormat.VIRTUAL else form.municipality_code
+            ),
+            work_group_id=group.id,
+            notes=form.notes.strip(),
+        ),
         username=username,
-        action=AuditAction.CREATE,
-        table="event",
-        record_id=event.id,
-        after=snapshot(event),
     )
     for member_id in attendee_ids:
-        registration = Registration(
-            event_id=event.id,
-            member_id=member_id,
-            person_id=None,
-            status=RegistrationStatus.ATTENDED,
-            registered_on=form.held_on,
-        )
-        session.add(registration)
-        session.flush()
-        record_change(
+        add_audited(
             session,
+            Registration(
+                event_id=event.id,
+                member_id=member_id,
+                person_id=None,
+                status=RegistrationStatus.ATTENDED,
+                registered_on=form.held_on,
+            ),
             username=username,
-            action=AuditAction.CREATE,
-            table="registration",
-            record_id=registration.id,
-            after=snapshot(registration),
         )
     return event.id
 
 
 def place_options(*, session: Session) -> pd.DataFrame:
-    """Municipalities for the place of an in-person session: code and "Name (Comarca)"."""
+    """Municipalities for the place of an in-person session: code, name and comarca."""
     rows = session.execute(
         select(Municipality.ine_code, Municipality.name, Comarca.name)
         .join(Comarca, Comarca.code == Municipality.comarca_code)
         .order_by(Municipality.name)
     ).all()
-    return frame_of(
-        [(code, f"{name} ({comarca})") for code, name, comarca in rows],
-        columns=["municipality_code", "label"],
-    )
+    return frame_of(rows, columns=["municipality_code", "municipality", "comarca"])

@@ -9,22 +9,94 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from db.models import EventFormat, EventKind, RegistrationStatus
-from db.session import session_scope
+from db.models import EventFormat, EventKind, PersonRole, RegistrationStatus
 from services import events
-from services.errors import ValidationError
-from services.formatting import fmt_date, fmt_date_column, fmt_number, fmt_percent_column
-from services.labels import EVENT_FORMAT, EVENT_KIND, REGISTRATION_STATUS
-from services.member_file import member_options, member_persons
-from ui.data import get_engine, query
-from ui.feedback import after_write
-from ui.layout import current_username
+from services.formatting import (
+    fmt_date,
+    fmt_date_column,
+    fmt_number,
+    fmt_percent_column,
+    fmt_rate,
+)
+from services.labels import EVENT_FORMAT, EVENT_KIND, PERSON_ROLE, REGISTRATION_STATUS
+from services.member_file import member_options
+from ui.data import query
+from ui.feedback import show_refusal
 from ui.navigation import app_pages
 from ui.tables import data_table
-from ui.work_groups import percent, show_errors
+from ui.widgets import pick
+from ui.writes import write
 
 ALL_YEARS = "Tots"
 STATUS_BY_LABEL = {label: status.value for status, label in REGISTRATION_STATUS.items()}
+
+# Catalan headers of the services' keys, in the order the tables show them.
+UPCOMING_LABELS = {
+    "held_on": "Data",
+    "title": "Esdeveniment",
+    "kind": "Tipus",
+    "format": "Format",
+    "place": "Lloc",
+    "registrations": "Inscripcions",
+    "members": "Membres",
+    "cancelled": "Cancel·lades",
+}
+PAST_LABELS = {
+    "held_on": "Data",
+    "title": "Esdeveniment",
+    "kind": "Tipus",
+    "format": "Format",
+    "place": "Lloc",
+    "registrations": "Inscripcions",
+    "attended": "Assistències",
+    "no_show": "No presentats",
+    "cancelled": "Cancel·lades",
+    "pending": "Pendents",
+    "attendance_rate": "Assistència",
+    "members_attended": "Membres",
+    "first_time": "Primer cop",
+}
+DETAIL_COMARCA_LABELS = {
+    "province": "Demarcació",
+    "comarca": "Comarca",
+    "members_attended": "Membres presents",
+}
+COMARCA_LABELS = {
+    "province": "Demarcació",
+    "comarca": "Comarca",
+    "active_members": "Membres",
+    "members_attended": "Hi han anat",
+    "reach": "Abast",
+    "attendances": "Assistències",
+}
+NEVER_LABELS = {
+    "member": "Membre",
+    "comarca": "Comarca",
+    "province": "Demarcació",
+    "situation": "Situació",
+    "last_attended": "Última activitat de la XMESS",
+}
+MEMBER_LABELS = {
+    "member": "Membre",
+    "comarca": "Comarca",
+    "province": "Demarcació",
+    "registered": "Inscrit a",
+    "attended": "Hi ha anat",
+    "no_show": "No presentat",
+    "attendance_rate": "Assistència",
+    "last_attended": "Última activitat de la XMESS",
+}
+
+
+def _readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """Events as the lists show them: date, kind and format in Catalan, "En línia" for no
+    place."""
+    return frame.assign(
+        held_on=fmt_date_column(frame["held_on"]),
+        kind=frame["kind"].map(lambda k: EVENT_KIND[EventKind(k)]),
+        format=frame["format"].map(lambda f: EVENT_FORMAT[EventFormat(f)]),
+        place=frame["place"].replace("", "En línia"),
+    )
 
 
 # --- Filters and headline ---------------------------------------------------------------------
@@ -96,7 +168,7 @@ def headline(frame: pd.DataFrame, members: pd.DataFrame, cap: events.ThematicDay
     )
     columns[1].metric(
         "Assistència",
-        percent(attended / expected) if expected else "—",
+        fmt_rate(attended / expected) if expected else "—",
         delta=f"{fmt_number(attended)} de {fmt_number(expected)}",
         delta_color="off",
         delta_arrow="off",
@@ -106,7 +178,7 @@ def headline(frame: pd.DataFrame, members: pd.DataFrame, cap: events.ThematicDay
     columns[2].metric(
         "Presents",
         fmt_number(came),
-        delta=f"{percent(came / len(members)) if len(members) else '—'} dels actius",
+        delta=f"{fmt_rate(came / len(members)) if len(members) else '—'} dels actius",
         delta_color="off",
         delta_arrow="off",
         help="Membres actius que han anat com a mínim a un dels esdeveniments fets, i la part "
@@ -162,49 +234,28 @@ def event_lists(frame: pd.DataFrame) -> None:
     if upcoming.empty:
         st.info("No hi ha cap esdeveniment previst amb aquests filtres.")
     else:
+        shown = _readable(upcoming).assign(
+            registrations=upcoming["registrations"] - upcoming["cancelled"]
+        )
         data_table(
-            pd.DataFrame(
-                {
-                    "Data": fmt_date_column(upcoming["held_on"]),
-                    "Esdeveniment": upcoming["title"],
-                    "Tipus": upcoming["kind_label"],
-                    "Format": upcoming["format"],
-                    "Lloc": upcoming["place"].replace("", "En línia"),
-                    "Inscripcions": upcoming["registrations"] - upcoming["cancelled"],
-                    "Membres": upcoming["members"],
-                    "Cancel·lades": upcoming["cancelled"],
-                }
-            ),
+            shown,
             key="esdeveniments_upcoming",
             file_name="esdeveniments-propers",
+            labels=UPCOMING_LABELS,
         )
     st.subheader(f"Fets ({fmt_number(len(past))})")
     if past.empty:
         st.info("No hi ha cap esdeveniment fet amb aquests filtres.")
         return
-    table = pd.DataFrame(
-        {
-            "Data": fmt_date_column(past["held_on"]),
-            "Esdeveniment": past["title"],
-            "Tipus": past["kind_label"],
-            "Format": past["format"],
-            "Lloc": past["place"].replace("", "En línia"),
-            "Inscripcions": past["registrations"],
-            "Assistències": past["attended"],
-            "No presentats": past["no_show"],
-            "Cancel·lades": past["cancelled"],
-            "Pendents": past["pending"],
-            "Assistència": fmt_percent_column(past["attendance_rate"]),
-            "Membres": past["members_attended"],
-            "Primer cop": past["first_time"],
-        }
-    )
+    shown = _readable(past).assign(attendance_rate=fmt_percent_column(past["attendance_rate"]))
+    labels = PAST_LABELS
     if not past["pending"].any():
-        table = table.drop(columns="Pendents")
+        labels = {key: label for key, label in PAST_LABELS.items() if key != "pending"}
     data_table(
-        table,
+        shown,
         key="esdeveniments_past",
         file_name="esdeveniments-fets",
+        labels=labels,
         column_config={"Esdeveniment": st.column_config.TextColumn(width="medium")},
     )
     st.caption(
@@ -223,24 +274,15 @@ def event_detail(frame: pd.DataFrame, today: date) -> None:
     st.subheader("Detall d'un esdeveniment")
     if frame.empty:
         return
-    labels = {
-        int(row.event_id): f"{row.held_on.strftime('%d/%m/%Y')} · {row.title}"
-        for row in frame.itertuples(index=False)
-    }
     past = frame.index[~frame["upcoming"]]
     default = frame.index.get_loc(past[0]) if len(past) else 0
-    event_id = st.selectbox(
-        "Esdeveniment",
-        list(labels),
-        index=default,
-        format_func=labels.get,
-        key="esdeveniments_detail",
-    )
+    event_id = pick("Esdeveniment", _event_labels(frame), index=default, key="esdeveniments_detail")
     if event_id is None:
         return
     row = frame[frame["event_id"] == event_id].iloc[0]
     st.markdown(
-        f"**{row['title']}** · {row['kind_label']} · {row['format']}"
+        f"**{row['title']}** · {EVENT_KIND[EventKind(row['kind'])]} · "
+        f"{EVENT_FORMAT[EventFormat(row['format'])]}"
         + (f" · {row['place']} ({row['comarca']})" if row["place"] else " · En línia")
     )
     figures = [
@@ -257,12 +299,12 @@ def event_detail(frame: pd.DataFrame, today: date) -> None:
     if row["upcoming"]:
         st.caption("Encara no s'ha fet: les xifres d'assistència arribaran amb el check-in.")
         return
-    st.caption(f"Taxa d'assistència: {percent(row['attendance_rate']) or '—'}")
+    st.caption(f"Taxa d'assistència: {fmt_rate(row['attendance_rate']) or '—'}")
     territory = query(
         events.attendance_by_territory,
         today=today,
         filters=events.EventFilter(),
-        event_id=int(event_id),
+        event_id=event_id,
     )
     left, right = st.columns(2)
     with left:
@@ -271,18 +313,13 @@ def event_detail(frame: pd.DataFrame, today: date) -> None:
             st.info("Cap membre no hi consta com a present.")
         else:
             data_table(
-                pd.DataFrame(
-                    {
-                        "Demarcació": present["province"],
-                        "Comarca": present["comarca"],
-                        "Membres presents": present["members_attended"],
-                    }
-                ),
+                present,
                 key="esdeveniments_detail_comarca",
                 file_name="assistencia-per-comarca",
+                labels=DETAIL_COMARCA_LABELS,
             )
     with right:
-        first = query(events.first_time_members, event_id=int(event_id), today=today)
+        first = query(events.first_time_members, event_id=event_id, today=today)
         if first.empty:
             st.caption("Cap membre no hi anava per primer cop.")
         else:
@@ -343,18 +380,10 @@ def territory_section(territory: events.TerritoryAttendance) -> None:
     comarques = territory.by_comarca
     with right:
         data_table(
-            pd.DataFrame(
-                {
-                    "Demarcació": comarques["province"],
-                    "Comarca": comarques["comarca"],
-                    "Membres": comarques["active_members"],
-                    "Hi han anat": comarques["members_attended"],
-                    "Abast": fmt_percent_column(comarques["reach"]),
-                    "Assistències": comarques["attendances"],
-                }
-            ),
+            comarques.assign(reach=fmt_percent_column(comarques["reach"])),
             key="esdeveniments_comarques",
             file_name="assistencia-per-comarca",
+            labels=COMARCA_LABELS,
             height=360,
         )
     st.caption(
@@ -380,43 +409,30 @@ def members_section(members: pd.DataFrame) -> None:
     if never.empty:
         st.success("Tots els membres actius han anat com a mínim a un d'aquests esdeveniments.")
     else:
-        reason = never["registered"].map(
-            lambda n: (
-                f"Inscrit {fmt_number(n)} {'cop' if n == 1 else 'cops'} sense anar-hi"
-                if n
-                else "No s'hi inscriu"
-            )
+        shown = never.assign(
+            situation=never["registered"].map(
+                lambda n: (
+                    f"Inscrit {fmt_number(n)} {'cop' if n == 1 else 'cops'} sense anar-hi"
+                    if n
+                    else "No s'hi inscriu"
+                )
+            ),
+            last_attended=fmt_date_column(never["last_attended"], "Mai"),
         )
         data_table(
-            pd.DataFrame(
-                {
-                    "Membre": never["member"],
-                    "Comarca": never["comarca"],
-                    "Demarcació": never["province"],
-                    "Situació": reason,
-                    "Última activitat de la XMESS": fmt_date_column(never["last_attended"], "Mai"),
-                }
-            ),
-            key="esdeveniments_never",
-            file_name="membres-que-no-hi-van",
+            shown, key="esdeveniments_never", file_name="membres-que-no-hi-van", labels=NEVER_LABELS
         )
     st.subheader("Assistència per membre")
     ordered = members.sort_values(["attended", "member"], ascending=[False, True])
+    shown = ordered.assign(
+        attendance_rate=fmt_percent_column(ordered["attendance_rate"]),
+        last_attended=fmt_date_column(ordered["last_attended"], "Mai"),
+    )
     data_table(
-        pd.DataFrame(
-            {
-                "Membre": ordered["member"],
-                "Comarca": ordered["comarca"],
-                "Demarcació": ordered["province"],
-                "Inscrit a": ordered["registered"],
-                "Hi ha anat": ordered["attended"],
-                "No presentat": ordered["no_show"],
-                "Assistència": fmt_percent_column(ordered["attendance_rate"]),
-                "Última activitat de la XMESS": fmt_date_column(ordered["last_attended"], "Mai"),
-            }
-        ),
+        shown,
         key="esdeveniments_members",
         file_name="assistencia-per-membre",
+        labels=MEMBER_LABELS,
     )
     st.caption(
         "Comptat sobre els esdeveniments ja fets que compleixen els filtres; un esdeveniment "
@@ -432,24 +448,32 @@ def members_section(members: pd.DataFrame) -> None:
 # --- Check-in ---------------------------------------------------------------------------------
 
 
+def _event_labels(frame: pd.DataFrame) -> dict[int, str]:
+    """event id → "dd/mm/yyyy · title", for ``pick`` (``strftime``: Babel per row is slow over
+    every event of every year)."""
+    return {
+        int(event_id): f"{held_on.strftime('%d/%m/%Y')} · {title}"
+        for event_id, held_on, title in zip(
+            frame["event_id"], frame["held_on"], frame["title"], strict=True
+        )
+    }
+
+
 def check_in(today: date) -> None:
     options = query(events.checkin_options, today=today)
     if options.empty:
         st.info("No hi ha cap esdeveniment en els quatre mesos al voltant d'avui.")
         return
-    labels = dict(zip(options["event_id"].astype(int), options["label"], strict=True))
     defaults = options.index[options["default"]]
-    event_id = st.selectbox(
+    event_id = pick(
         "Esdeveniment",
-        list(labels),
+        _event_labels(options),
         index=int(defaults[0]) if len(defaults) else 0,
-        format_func=labels.get,
         key="esdeveniments_checkin_event",
         help="Esdeveniments i sessions de grup dels quatre mesos anteriors i posteriors a avui.",
     )
     if event_id is None:
         return
-    event_id = int(event_id)
     facts = query(events.event_facts, event_id=event_id)
     registrations = query(events.event_registrations, event_id=event_id)
     if facts is not None and facts["held_on"] > today:
@@ -473,20 +497,22 @@ def _editor(event_id: int, registrations: pd.DataFrame, today: date) -> None:
             for status, label in REGISTRATION_STATUS.items()
         )
     )
+    # The editor's own columns: its edit state (and the tests that seed it) name them.
     shown = pd.DataFrame(
         {
             "Membre": registrations["member"],
             "Persona": registrations["person"],
-            "Rol": registrations["role"],
+            "Rol": registrations["role"].map(lambda r: PERSON_ROLE[PersonRole(r)] if r else ""),
             "Comarca": registrations["comarca"],
             "Estat": registrations["status"].map(
                 lambda s: REGISTRATION_STATUS[RegistrationStatus(s)]
             ),
         }
     )
+    editor_key = f"esdeveniments_checkin_{event_id}"
     edited = st.data_editor(
         shown,
-        key=f"esdeveniments_checkin_{event_id}",
+        key=editor_key,
         hide_index=True,
         width="stretch",
         num_rows="fixed",
@@ -512,71 +538,63 @@ def _editor(event_id: int, registrations: pd.DataFrame, today: date) -> None:
             registrations.loc[changed, "registration_id"], edited.loc[changed, "Estat"], strict=True
         )
     )
-    try:
-        with session_scope(get_engine()) as session:
-            count = events.save_check_in(
-                session=session,
-                event_id=event_id,
-                changes=changes,
-                today=today,
-                username=current_username(),
-            )
-    except ValidationError as error:
-        show_errors("No s'ha desat el check-in:", error)
-    else:
+    write(
+        events.save_check_in,
+        refused="No s'ha desat el check-in:",
+        success=lambda count: f"Check-in desat: {fmt_number(count)} inscripcions actualitzades.",
         # A fresh editor key would be cleaner, but the edits are now the stored state.
-        st.session_state.pop(f"esdeveniments_checkin_{event_id}", None)
-        after_write(f"Check-in desat: {fmt_number(count)} inscripcions actualitzades.")
+        on_success=lambda _: st.session_state.pop(editor_key, None),
+        event_id=event_id,
+        changes=changes,
+        today=today,
+    )
 
 
 def _register_form(event_id: int, today: date) -> None:
     st.markdown("**Inscriu un membre o una persona**")
     members = query(member_options, today=today)
-    names = dict(zip(members["member_id"].astype(int), members["member"], strict=True))
+    names = {int(m): str(n) for m, n in zip(members["member_id"], members["member"], strict=True)}
     left, middle, right = st.columns(3)
-    member_id = left.selectbox(
+    member_id = pick(
         "Membre",
-        list(names),
-        format_func=names.get,
-        index=None,
+        names,
         placeholder="Tria un membre…",
         key="esdeveniments_register_member",
+        container=left,
     )
     persons = (
-        query(member_persons, member_id=int(member_id))
+        query(events.person_options, member_id=member_id)
         if member_id is not None
-        else pd.DataFrame(columns=["person_id", "Nom", "Rol"])
+        else pd.DataFrame(columns=["person_id", "person", "role"])
     )
+    # The first option (no key) registers the member without naming a person.
     person_labels: dict[int | None, str] = {None: "— Sense persona concreta"}
     person_labels |= {
-        int(p): f"{n} ({r})"
-        for p, n, r in zip(persons["person_id"], persons["Nom"], persons["Rol"], strict=True)
+        int(p): f"{n} ({PERSON_ROLE[PersonRole(r)]})"
+        for p, n, r in zip(persons["person_id"], persons["person"], persons["role"], strict=True)
     }
-    person_id = middle.selectbox(
-        "Persona",
-        list(person_labels),
-        format_func=person_labels.get,
-        key="esdeveniments_register_person",
+    person_id = pick(
+        "Persona", person_labels, index=0, key="esdeveniments_register_person", container=middle
     )
-    status = right.selectbox(
+    status = pick(
         "Estat",
-        list(RegistrationStatus),
-        format_func=lambda s: REGISTRATION_STATUS[s],
+        REGISTRATION_STATUS,
+        index=0,
         key="esdeveniments_register_status",
+        container=right,
     )
     if not st.button("Inscriu a l'esdeveniment", key="esdeveniments_register_submit"):
         return
     if member_id is None:
-        st.error("No s'ha fet la inscripció:\n- Membre: cal triar-ne un.", icon=":material/error:")
+        show_refusal("No s'ha fet la inscripció:", ["Membre: cal triar-ne un."])
         return
-    form = events.RegistrationForm(
-        event_id=event_id, member_id=int(member_id), person_id=person_id, status=status
+    who = person_labels[person_id] if person_id is not None else names[member_id]
+    write(
+        events.register,
+        refused="No s'ha fet la inscripció:",
+        success=f"{who} inscrit a l'esdeveniment ({REGISTRATION_STATUS[status]}).",
+        form=events.RegistrationForm(
+            event_id=event_id, member_id=member_id, person_id=person_id, status=status
+        ),
+        today=today,
     )
-    try:
-        with session_scope(get_engine()) as session:
-            events.register(session=session, form=form, today=today, username=current_username())
-    except ValidationError as error:
-        show_errors("No s'ha fet la inscripció:", error)
-    else:
-        who = person_labels[person_id] if person_id is not None else names[int(member_id)]
-        after_write(f"{who} inscrit a l'esdeveniment ({REGISTRATION_STATUS[status]}).")

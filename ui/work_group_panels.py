@@ -9,43 +9,79 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from db.models import EventFormat
-from db.session import session_scope
+from db.models import EventFormat, WorkGroupStatus
 from services import participation, work_groups
-from services.errors import ValidationError
 from services.formatting import (
     fmt_date,
     fmt_date_column,
     fmt_number,
-    fmt_percent,
     fmt_percent_column,
+    fmt_points,
+    fmt_rate,
 )
-from services.labels import EVENT_FORMAT
+from services.labels import EVENT_FORMAT, WORK_GROUP_STATUS
 from services.member_file import member_options
-from ui.data import get_engine, query
-from ui.feedback import after_write
-from ui.layout import current_username
+from ui.data import query
 from ui.tables import data_table
+from ui.widgets import pick
+from ui.writes import write
 
 # Beyond this many rows the heatmap stops being readable; the user filters instead.
 HEATMAP_MAX_MEMBERS = 80
 
-
-def show_errors(title: str, error: ValidationError) -> None:
-    st.error(title + "\n" + "\n".join(f"- {m}" for m in error.messages), icon=":material/error:")
-
-
-def percent(value: float | None) -> str:
-    return "" if value is None or pd.isna(value) else fmt_percent(value)
-
-
-def points(value: float | None) -> str:
-    """A change of rate in percentage points: ``-0.2`` → ``−20 punts``."""
-    if value is None or pd.isna(value):
-        return ""
-    rounded = round(value * 100)
-    arrow = "↓" if rounded < 0 else ("↑" if rounded > 0 else "=")
-    return f"{arrow} {fmt_number(abs(rounded))} punts"
+# Catalan headers of the services' keys, in the order the tables show them.
+GROUP_LABELS = {
+    "work_group": "Grup",
+    "status": "Estat",
+    "members": "Inscrits",
+    "active_members": "Actius",
+    "sessions": "Sessions",
+    "attendance_rate": "Assistència",
+    "trend": "Tendència",
+    "last_session": "Última sessió",
+    "next_session": "Propera sessió",
+    "falling": "Alerta",
+}
+NEVER_CAME_LABELS = {
+    "member": "Membre",
+    "work_group": "Grup",
+    "sessions": "Sessions fetes",
+    "province": "Demarcació",
+}
+NO_GROUP_LABELS = {
+    "member": "Membre",
+    "comarca": "Comarca",
+    "province": "Demarcació",
+    "joined_on": "Membre des de",
+    "event_attendances": "Esdeveniments (12 mesos)",
+    "index": "Índex de participació",
+}
+INDEX_LABELS = {
+    "member": "Membre",
+    "comarca": "Comarca",
+    "index": "Índex",
+    "previous_index": "Índex anterior",
+    "change": "Variació",
+    "contacts": "Contactes",
+    "work_group_attendances": "Sessions de grup",
+    "event_attendances": "Esdeveniments",
+}
+GROUP_MEMBER_LABELS = {
+    "member": "Membre",
+    "comarca": "Comarca",
+    "joined_on": "Al grup des de",
+    "sessions_attended": "Sessions (12 mesos)",
+    "last_attended": "Última assistència",
+}
+SESSION_LABELS = {
+    "held_on": "Data",
+    "title": "Sessió",
+    "format": "Format",
+    "place": "Lloc",
+    "attendees": "Assistents",
+}
+# The two periods of the bands chart, oldest first.
+PERIOD_LABELS = {"year_before": "Fa 12 mesos", "now": "Ara"}
 
 
 # --- Summary ----------------------------------------------------------------------------------
@@ -68,7 +104,7 @@ def headline(overview: pd.DataFrame, matrix: pd.DataFrame, no_group: int, member
     )
     columns[1].metric(
         "Assistència",
-        percent(active["attendance_rate"].mean()),
+        fmt_rate(active["attendance_rate"].mean()),
         delta=f"{fmt_number(int(active['sessions'].sum()))} sessions",
         delta_color="off",
         delta_arrow="off",
@@ -80,7 +116,7 @@ def headline(overview: pd.DataFrame, matrix: pd.DataFrame, no_group: int, member
     columns[2].metric(
         "En grups",
         fmt_number(in_a_group),
-        delta=f"{percent(in_a_group / members) if members else '—'} dels actius",
+        delta=f"{fmt_rate(in_a_group / members) if members else '—'} dels actius",
         delta_color="off",
         delta_arrow="off",
         help="Membres actius inscrits avui en algun grup actiu, i la part dels membres actius "
@@ -100,21 +136,15 @@ def headline(overview: pd.DataFrame, matrix: pd.DataFrame, no_group: int, member
 
 
 def groups_table(overview: pd.DataFrame) -> None:
-    table = pd.DataFrame(
-        {
-            "Grup": overview["work_group"],
-            "Estat": overview["status"],
-            "Inscrits": overview["members"],
-            "Actius": overview["active_members"],
-            "Sessions": overview["sessions"],
-            "Assistència": fmt_percent_column(overview["attendance_rate"]),
-            "Tendència": overview["trend"].map(points),
-            "Última sessió": fmt_date_column(overview["last_session"]),
-            "Propera sessió": fmt_date_column(overview["next_session"]),
-            "Alerta": overview["falling"].map({True: "A la baixa", False: ""}),
-        }
+    shown = overview.assign(
+        status=overview["status"].map(lambda s: WORK_GROUP_STATUS[WorkGroupStatus(s)]),
+        attendance_rate=fmt_percent_column(overview["attendance_rate"]),
+        trend=overview["trend"].map(fmt_points),
+        last_session=fmt_date_column(overview["last_session"]),
+        next_session=fmt_date_column(overview["next_session"]),
+        falling=overview["falling"].map({True: "A la baixa", False: ""}),
     )
-    data_table(table, key="grups_overview", file_name="grups-de-treball")
+    data_table(shown, key="grups_overview", file_name="grups-de-treball", labels=GROUP_LABELS)
     st.caption(
         "**Inscrits**: membres del grup avui. **Actius**: membres que han anat com a mínim a "
         "una sessió del grup els darrers 12 mesos. **Sessions** i **Assistència** (membres "
@@ -136,8 +166,8 @@ def falling_groups(overview: pd.DataFrame) -> None:
             lines.append(f"- **{row.work_group}**: cap sessió els darrers 6 mesos")
         else:
             lines.append(
-                f"- **{row.work_group}**: {percent(row.rate_before)} → {percent(row.rate_recent)} "
-                f"({points(row.trend)})"
+                f"- **{row.work_group}**: {fmt_rate(row.rate_before)} → "
+                f"{fmt_rate(row.rate_recent)} ({fmt_points(row.trend)})"
             )
     st.warning(
         "Grups on baixa la participació:\n" + "\n".join(lines), icon=":material/trending_down:"
@@ -269,16 +299,10 @@ def heatmap(matrix: pd.DataFrame, groups: list[str]) -> None:
     if not never.empty:
         st.markdown(f"**Inscrits que no han anat a cap sessió en 12 mesos** ({len(never)})")
         data_table(
-            pd.DataFrame(
-                {
-                    "Membre": never["member"],
-                    "Grup": never["work_group"],
-                    "Sessions fetes": never["sessions"],
-                    "Demarcació": never["province"],
-                }
-            ),
+            never,
             key="grups_never",
             file_name="inscrits-sense-assistencia",
+            labels=NEVER_CAME_LABELS,
         )
 
 
@@ -294,20 +318,12 @@ def without_group(no_group: pd.DataFrame, index: pd.DataFrame) -> None:
         f"{fmt_number(len(no_group))} membres actius no són a cap grup actiu "
         "(Finançament, en suspens, no compta)."
     )
-    data_table(
-        pd.DataFrame(
-            {
-                "Membre": merged["member"],
-                "Comarca": merged["comarca"],
-                "Demarcació": merged["province"],
-                "Membre des de": fmt_date_column(merged["joined_on"]),
-                "Esdeveniments (12 mesos)": merged["event_attendances"].fillna(0).astype(int),
-                "Índex de participació": merged["index"].round(0).fillna(0).astype(int),
-            }
-        ),
-        key="grups_no_group",
-        file_name="membres-sense-grup",
+    shown = merged.assign(
+        joined_on=fmt_date_column(merged["joined_on"]),
+        event_attendances=merged["event_attendances"].fillna(0).astype(int),
+        index=merged["index"].round(0).fillna(0).astype(int),
     )
+    data_table(shown, key="grups_no_group", file_name="membres-sense-grup", labels=NO_GROUP_LABELS)
 
 
 # --- Participation index ----------------------------------------------------------------------
@@ -331,17 +347,18 @@ def index_explanation() -> None:
 
 
 def bands_chart(bands: pd.DataFrame) -> None:
+    shown = bands.assign(period=bands["period"].map(PERIOD_LABELS))
     chart = (
-        alt.Chart(bands, title="Membres per franja d'índex")
+        alt.Chart(shown, title="Membres per franja d'índex")
         .mark_bar()
         .encode(
             x=alt.X("band:N", title="Índex", sort=None),
-            xOffset=alt.XOffset("period:N", sort=["Fa 12 mesos", "Ara"]),
+            xOffset=alt.XOffset("period:N", sort=list(PERIOD_LABELS.values())),
             y=alt.Y("members:Q", title="Membres"),
             color=alt.Color(
                 "period:N",
                 title=None,
-                sort=["Fa 12 mesos", "Ara"],
+                sort=list(PERIOD_LABELS.values()),
                 scale=alt.Scale(range=["#b0bec5", "#1f77b4"]),
                 legend=alt.Legend(orient="bottom"),
             ),
@@ -355,20 +372,15 @@ def bands_chart(bands: pd.DataFrame) -> None:
     st.altair_chart(chart, width="stretch")
 
 
-def _index_table(frame: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "Membre": frame["member"],
-            "Comarca": frame["comarca"],
-            # Whole points: the index is a guide, and numbers keep the columns sortable.
-            "Índex": frame["index"].round().astype(int),
-            "Índex anterior": frame["previous_index"].round().astype(int),
-            "Variació": frame["change"].round().astype(int),
-            "Contactes": frame["contacts"],
-            "Sessions de grup": frame["work_group_attendances"],
-            "Esdeveniments": frame["event_attendances"],
+def _index_table(frame: pd.DataFrame, *, key: str, file_name: str) -> None:
+    # Whole points: the index is a guide, and numbers keep the columns sortable.
+    shown = frame.assign(
+        **{
+            column: frame[column].round().astype(int)
+            for column in ("index", "previous_index", "change")
         }
     )
+    data_table(shown, key=key, file_name=file_name, labels=INDEX_LABELS)
 
 
 def participation_section(index: pd.DataFrame, falling: pd.DataFrame, bands: pd.DataFrame) -> None:
@@ -386,10 +398,10 @@ def participation_section(index: pd.DataFrame, falling: pd.DataFrame, bands: pd.
     if falling.empty:
         st.success("Cap membre no ha baixat respecte als 12 mesos anteriors.")
     else:
-        data_table(_index_table(falling), key="grups_falling", file_name="cura-de-membres")
+        _index_table(falling, key="grups_falling", file_name="cura-de-membres")
     with st.expander("Índex de tots els membres"):
         ordered = index.sort_values(["index", "member"])
-        data_table(_index_table(ordered), key="grups_index", file_name="index-participacio")
+        _index_table(ordered, key="grups_index", file_name="index-participacio")
 
 
 # --- Management -------------------------------------------------------------------------------
@@ -397,107 +409,72 @@ def participation_section(index: pd.DataFrame, falling: pd.DataFrame, bands: pd.
 
 def enrolment(groups: pd.DataFrame, today: date) -> None:
     st.subheader("Inscripcions als grups")
-    group_names = dict(zip(groups["work_group_id"], groups["work_group"], strict=True))
-    group_id = st.selectbox(
-        "Grup de treball",
-        list(group_names),
-        format_func=group_names.get,
-        key="grups_enrol_group",
-    )
+    group_names = _names(groups, "work_group_id", "work_group")
+    group_id = pick("Grup de treball", group_names, index=0, key="grups_enrol_group")
     if group_id is None:
         return
-    enrolled = query(work_groups.group_members, work_group_id=int(group_id), today=today)
+    enrolled = query(work_groups.group_members, work_group_id=group_id, today=today)
     everyone = query(member_options, today=today)
     outside = everyone[~everyone["member_id"].isin(enrolled["member_id"])]
     add, remove = st.columns(2)
     with add.form("grups_enrol_form", border=True):
         st.markdown("**Inscriu un membre**")
-        names = dict(zip(outside["member_id"], outside["member"], strict=True))
-        member_id = st.selectbox(
-            "Membre",
-            list(names),
-            format_func=names.get,
-            index=None,
-            placeholder="Tria un membre…",
-            key="grups_enrol_member",
-        )
+        names = _names(outside, "member_id", "member")
+        member_id = pick("Membre", names, placeholder="Tria un membre…", key="grups_enrol_member")
         joined_on = st.date_input(
             "Data d'alta al grup", value=today, format="DD/MM/YYYY", key="grups_enrol_date"
         )
         submitted = st.form_submit_button("Inscriu al grup", type="primary")
     if submitted:
-        _write_membership(
-            lambda session: work_groups.enrol_member(
-                session=session,
-                work_group_id=int(group_id),
-                member_id=int(member_id),
-                joined_on=joined_on,
-                today=today,
-                username=current_username(),
-            ),
-            member_id,
-            f"{names.get(member_id)} inscrit al grup {group_names[group_id]}.",
-            "No s'ha fet la inscripció:",
+        write(
+            work_groups.enrol_member,
+            refused="No s'ha fet la inscripció:",
+            success=f"{names.get(member_id)} inscrit al grup {group_names[group_id]}.",
+            work_group_id=group_id,
+            member_id=member_id,
+            joined_on=joined_on,
+            today=today,
         )
     with remove.form("grups_withdraw_form", border=True):
         st.markdown("**Dona de baixa un membre**")
-        names_in = dict(zip(enrolled["member_id"], enrolled["member"], strict=True))
-        leaving = st.selectbox(
-            "Membre",
-            list(names_in),
-            format_func=names_in.get,
-            index=None,
-            placeholder="Tria un membre del grup…",
-            key="grups_withdraw_member",
+        names_in = _names(enrolled, "member_id", "member")
+        leaving = pick(
+            "Membre", names_in, placeholder="Tria un membre del grup…", key="grups_withdraw_member"
         )
         left_on = st.date_input(
             "Data de baixa", value=today, format="DD/MM/YYYY", key="grups_withdraw_date"
         )
         withdrawn = st.form_submit_button("Dona de baixa del grup")
     if withdrawn:
-        _write_membership(
-            lambda session: work_groups.withdraw_member(
-                session=session,
-                work_group_id=int(group_id),
-                member_id=int(leaving),
-                left_on=left_on,
-                today=today,
-                username=current_username(),
-            ),
-            leaving,
-            f"{names_in.get(leaving)} ja no és al grup {group_names[group_id]}.",
-            "No s'ha fet la baixa:",
+        write(
+            work_groups.withdraw_member,
+            refused="No s'ha fet la baixa:",
+            success=f"{names_in.get(leaving)} ja no és al grup {group_names[group_id]}.",
+            work_group_id=group_id,
+            member_id=leaving,
+            left_on=left_on,
+            today=today,
         )
     if enrolled.empty:
         st.info("Aquest grup no té cap membre inscrit.")
     else:
         st.markdown(f"**Membres del grup** ({fmt_number(len(enrolled))})")
+        shown = enrolled.assign(
+            joined_on=fmt_date_column(enrolled["joined_on"]),
+            last_attended=fmt_date_column(enrolled["last_attended"], "Mai"),
+        )
         data_table(
-            pd.DataFrame(
-                {
-                    "Membre": enrolled["member"],
-                    "Comarca": enrolled["comarca"],
-                    "Al grup des de": fmt_date_column(enrolled["joined_on"]),
-                    "Sessions (12 mesos)": enrolled["sessions_attended"],
-                    "Última assistència": fmt_date_column(enrolled["last_attended"], "Mai"),
-                }
-            ),
+            shown,
             key="grups_group_members",
             file_name="membres-del-grup",
+            labels=GROUP_MEMBER_LABELS,
         )
 
 
-def _write_membership(write, member_id: int | None, success: str, failure: str) -> None:
-    if member_id is None:
-        st.error(f"{failure}\n- Membre: cal triar-ne un.", icon=":material/error:")
-        return
-    try:
-        with session_scope(get_engine()) as session:
-            write(session)
-    except ValidationError as error:
-        show_errors(failure, error)
-    else:
-        after_write(success)
+def _names(frame: pd.DataFrame, id_column: str, name_column: str) -> dict[int, str]:
+    """id → name from a service's frame, for ``pick``: plain ints, which the widget keeps in
+    the session state and ``query`` in its cache keys."""
+    return {int(i): str(n) for i, n in zip(frame[id_column], frame[name_column], strict=True)}
 
 
 def session_form(groups: pd.DataFrame, today: date) -> None:
@@ -507,18 +484,12 @@ def session_form(groups: pd.DataFrame, today: date) -> None:
     if suspended:
         st.caption(f"En suspens, sense sessions: {', '.join(suspended)}.")
     # Every group is offered: a session for a suspended one is refused with the reason.
-    group_names = dict(zip(groups["work_group_id"], groups["work_group"], strict=True))
+    group_names = _names(groups, "work_group_id", "work_group")
     default = groups.index.get_loc(active.index[0]) if not active.empty else 0
-    group_id = st.selectbox(
-        "Grup de treball",
-        list(group_names),
-        index=default,
-        format_func=group_names.get,
-        key="grups_session_group",
-    )
+    group_id = pick("Grup de treball", group_names, index=default, key="grups_session_group")
     if group_id is None:
         return
-    enrolled = query(work_groups.group_members, work_group_id=int(group_id), today=today)
+    enrolled = query(work_groups.group_members, work_group_id=group_id, today=today)
     everyone = query(member_options, today=today)
     enrolled_ids = set(enrolled["member_id"])
     # Enrolled members first: they are the usual attendees; guests can be added too.
@@ -533,26 +504,30 @@ def session_form(groups: pd.DataFrame, today: date) -> None:
         for m, name in zip(ordered["member_id"], ordered["member"], strict=True)
     }
     places = query(work_groups.place_options)
-    place_labels = dict(zip(places["municipality_code"], places["label"], strict=True))
+    place_labels = {
+        code: f"{name} ({comarca})"
+        for code, name, comarca in zip(
+            places["municipality_code"], places["municipality"], places["comarca"], strict=True
+        )
+    }
     with st.form("grups_session_form", border=True):
         left, middle, right = st.columns(3)
         held_on = left.date_input(
             "Data de la sessió", value=today, format="DD/MM/YYYY", key="grups_session_date"
         )
-        session_format = middle.selectbox(
+        session_format = pick(
             "Format",
-            list(EventFormat),
-            index=list(EventFormat).index(EventFormat.VIRTUAL),
-            format_func=lambda f: EVENT_FORMAT[f],
+            EVENT_FORMAT,
+            index=list(EVENT_FORMAT).index(EventFormat.VIRTUAL),
             key="grups_session_format",
+            container=middle,
         )
-        place = right.selectbox(
+        place = pick(
             "Lloc (presencial o híbrida)",
-            list(place_labels),
-            format_func=place_labels.get,
-            index=None,
+            place_labels,
             placeholder="Municipi…",
             key="grups_session_place",
+            container=right,
         )
         title = st.text_input(
             "Títol (opcional)",
@@ -570,27 +545,22 @@ def session_form(groups: pd.DataFrame, today: date) -> None:
         )
         submitted = st.form_submit_button("Desa la sessió", type="primary")
     if submitted:
-        form = work_groups.SessionForm(
-            work_group_id=int(group_id),
-            held_on=held_on,
-            format=session_format,
-            municipality_code=place,
-            title=title or "",
-            attendee_ids=tuple(int(a) for a in attendees),
+        write(
+            work_groups.record_session,
+            refused="No s'ha desat la sessió:",
+            success=f"Sessió del grup {group_names[group_id]} del {fmt_date(held_on)} desada amb "
+            f"{fmt_number(len(attendees))} membres assistents.",
+            form=work_groups.SessionForm(
+                work_group_id=group_id,
+                held_on=held_on,
+                format=session_format,
+                municipality_code=place,
+                title=title or "",
+                attendee_ids=tuple(int(a) for a in attendees),
+            ),
+            today=today,
         )
-        try:
-            with session_scope(get_engine()) as session:
-                work_groups.record_session(
-                    session=session, form=form, today=today, username=current_username()
-                )
-        except ValidationError as error:
-            show_errors("No s'ha desat la sessió:", error)
-        else:
-            after_write(
-                f"Sessió del grup {group_names[group_id]} del {fmt_date(held_on)} desada amb "
-                f"{fmt_number(len(attendees))} membres assistents."
-            )
-    _sessions_table(int(group_id), group_names[group_id], today)
+    _sessions_table(group_id, group_names[group_id], today)
 
 
 def _sessions_table(group_id: int, group_name: str, today: date) -> None:
@@ -599,20 +569,16 @@ def _sessions_table(group_id: int, group_name: str, today: date) -> None:
         st.info(f"El grup {group_name} no té cap sessió registrada.")
         return
     st.markdown(f"**Sessions del grup** ({fmt_number(len(sessions))})")
+    shown = sessions.assign(
+        held_on=fmt_date_column(sessions["held_on"]),
+        format=sessions["format"].map(lambda f: EVENT_FORMAT[EventFormat(f)]),
+        place=sessions["place"].replace("", "En línia"),
+        attendees=sessions["attendees"]
+        .where(~sessions["upcoming"])
+        .map(lambda n: "Prevista" if pd.isna(n) else str(int(n))),
+    )
     data_table(
-        pd.DataFrame(
-            {
-                "Data": fmt_date_column(sessions["held_on"]),
-                "Sessió": sessions["title"],
-                "Format": sessions["format"].map(lambda f: EVENT_FORMAT[EventFormat(f)]),
-                "Lloc": sessions["place"].replace("", "En línia"),
-                "Assistents": sessions["attendees"]
-                .where(~sessions["upcoming"])
-                .map(lambda n: "Prevista" if pd.isna(n) else str(int(n))),
-            }
-        ),
-        key="grups_group_sessions",
-        file_name="sessions-del-grup",
+        shown, key="grups_group_sessions", file_name="sessions-del-grup", labels=SESSION_LABELS
     )
     st.caption(
         "Per passar llista d'una sessió ja registrada, feu servir el check-in de la pàgina "

@@ -172,6 +172,14 @@ def test_register_a_member_and_refuse_a_duplicate(
     assert _registrations(network["url"]) == 4
 
 
+def test_registering_nobody_is_refused(app_on: Callable[..., AppTest], network: dict) -> None:
+    app = _checkin(app_on(network["url"], "esdeveniments"))
+    app = app.button(key="esdeveniments_register_submit").click().run()
+    assert not app.exception
+    assert "No s'ha fet la inscripció:\n- Membre: cal triar-ne un." in app.error[0].value
+    assert _registrations(network["url"]) == 3
+
+
 def test_presentation_mode_hides_persons_and_the_check_in(
     app_on: Callable[..., AppTest], network: dict
 ) -> None:

@@ -162,6 +162,18 @@ def test_enrolment_in_a_suspended_group_is_refused(
     assert _count(network["url"], WorkGroupMembership) == 1
 
 
+def test_enrolment_without_a_member_is_refused(
+    app_on: Callable[..., AppTest], network: dict
+) -> None:
+    app = _tab(app_on(network["url"], "grups"), MANAGE)
+    app = _click(app, "Inscriu al grup")
+    assert not app.exception
+    assert app.error[0].value.startswith("No s'ha fet la inscripció:\n- Membre: cal triar-ne un.")
+    app = _click(app, "Dona de baixa del grup")
+    assert app.error[0].value.startswith("No s'ha fet la baixa:\n- Membre: cal triar-ne un.")
+    assert _count(network["url"], WorkGroupMembership) == 1
+
+
 def test_record_a_session_with_who_attended(app_on: Callable[..., AppTest], network: dict) -> None:
     app = _tab(app_on(network["url"], "grups"), MANAGE)
     app.selectbox(key="grups_session_group").set_value(network["cures"])

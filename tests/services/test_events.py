@@ -11,6 +11,7 @@ from db.models import (
     AuditLog,
     EventFormat,
     EventKind,
+    PersonRole,
     PlanCap,
     Registration,
     RegistrationStatus,
@@ -27,6 +28,7 @@ from services.events import (
     events_table,
     first_time_members,
     member_attendance,
+    person_options,
     register,
     save_check_in,
     thematic_days,
@@ -129,7 +131,7 @@ def test_events_table_counts_registrations_by_status(session: Session, network: 
     assert training["attendance_rate"] == pytest.approx(1 / 2)  # cancelled ones do not count
     day = rows.loc["Jornada temàtica: Cures"]
     assert bool(day["upcoming"]) and pd.isna(day["attendance_rate"])
-    assert (day["kind_label"], day["format"]) == ("Jornada temàtica", "Presencial")
+    assert (day["kind"], day["format"]) == ("thematic_day", "in_person")
 
 
 @pytest.mark.parametrize(
@@ -313,6 +315,10 @@ def test_register_a_person_and_a_member(session: Session, network: dict) -> None
         ("Ajuntament de Girona", ""),
         ("Ajuntament de Reus", ""),
     }
+    assert set(zip(day["person"], day["role"], strict=True)) == {
+        ("Anna Puig", "technician"),
+        ("", ""),
+    }
     assert _count(session, AuditLog) == 3
 
 
@@ -362,3 +368,15 @@ def test_check_in_options_default_to_the_latest_event_held(session: Session, net
     assert options["title"].tolist()[:2] == ["Jornada temàtica: Cures", "Sessió del GT de Cures"]
     assert options.loc[options["default"], "title"].tolist() == ["Sessió del GT de Cures"]
     assert "Assemblea 2025" not in options["title"].tolist()  # more than four months ago
+
+
+def test_person_options_offer_the_members_active_persons(session: Session, network: dict) -> None:
+    make.person(session, network["vic"], "Laia Serra", role=PersonRole.ELECTED)
+    make.person(session, network["vic"], "Marc Vila", active=False)  # register refuses him
+    session.commit()
+    options = person_options(session=session, member_id=network["vic"].id)
+    assert list(zip(options["person"], options["role"], strict=True)) == [
+        ("Laia Serra", "elected"),
+        ("Anna Puig", "technician"),
+        ("Pere Roca", "technician"),
+    ]

@@ -152,8 +152,8 @@ def test_bands_count_every_member_once_per_period(session: Session) -> None:
     _contacts(session, vic, 1, 2, 3, 4)
     session.commit()
     bands = index_bands(session=session, today=TODAY)
-    now = bands[bands["period"] == "Ara"].set_index("band")["members"]
+    now = bands[bands["period"] == "now"].set_index("band")["members"]
     assert now.sum() == 2
     assert now["0-20"] == 1 and now["20-40"] == 1  # 0 and exactly 20 points
-    before = bands[bands["period"] == "Fa 12 mesos"]
+    before = bands[bands["period"] == "year_before"]
     assert before["members"].sum() == 2

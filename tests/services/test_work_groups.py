@@ -126,7 +126,7 @@ def network(session: Session) -> dict:
 def test_overview_per_group(session: Session, network: dict) -> None:
     overview = group_overview(session=session, today=TODAY).set_index("code")
     cures = overview.loc["cures"]
-    assert cures["status"] == "Actiu"
+    assert cures["status"] == "active"
     assert (cures["members"], cures["sessions"], cures["active_members"]) == (3, 4, 2)
     assert cures["attendance_rate"] == pytest.approx((1 / 3 + 1 / 3 + 2 / 3 + 2 / 3) / 4)
     assert cures["last_session"] == TODAY - timedelta(days=30)
@@ -134,7 +134,7 @@ def test_overview_per_group(session: Session, network: dict) -> None:
     assert cures["trend"] == pytest.approx(1 / 3 - 2 / 3)
     assert bool(cures["falling"])
     financament = overview.loc["financament"]
-    assert financament["status"] == "En suspens"
+    assert financament["status"] == "suspended"
     assert (financament["members"], financament["sessions"]) == (1, 0)
     assert not financament["falling"]
 
@@ -239,17 +239,23 @@ def test_enrol_and_withdraw_with_audit(session: Session, network: dict) -> None:
         ("cures", "girona", TODAY + timedelta(days=1), "és una data futura"),
         ("cures", "girona", None, "cal indicar-la"),
         ("cures", "girona", date(2019, 1, 1), "no era membre de la xarxa el 01/01/2019"),
+        ("cures", None, TODAY, "Membre: cal triar-ne un"),  # the form sent without a member
     ],
 )
 def test_refused_enrolments_write_nothing(
-    session: Session, network: dict, group: str, member: str, joined_on: date | None, message: str
+    session: Session,
+    network: dict,
+    group: str,
+    member: str | None,
+    joined_on: date | None,
+    message: str,
 ) -> None:
     before = _count(session, WorkGroupMembership)
     with pytest.raises(ValidationError, match=message):
         enrol_member(
             session=session,
             work_group_id=network[group].id,
-            member_id=network[member].id,
+            member_id=network[member].id if member else None,
             joined_on=joined_on,
             today=TODAY,
             username="marta",
@@ -275,6 +281,15 @@ def test_refused_withdrawals(session: Session, network: dict) -> None:
             work_group_id=network["cures"].id,
             member_id=network["vic"].id,
             left_on=date(2023, 1, 1),
+            today=TODAY,
+            username="marta",
+        )
+    with pytest.raises(ValidationError, match="Membre: cal triar-ne un"):
+        withdraw_member(
+            session=session,
+            work_group_id=network["cures"].id,
+            member_id=None,
+            left_on=TODAY,
             today=TODAY,
             username="marta",
         )
