@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from settings import load_settings
 from ui.layout import render_sidebar, require_database
 from ui.navigation import app_pages
 
@@ -12,6 +13,13 @@ st.set_page_config(
     page_icon="🤝",
     layout="wide",
 )
+
+try:
+    # Read before any page draws: a bad setting stops here, naming its knob.
+    load_settings()
+except ValueError as error:
+    st.error(f"Configuració incorrecta: {error}", icon=":material/settings:")
+    st.stop()
 
 navigation = st.navigation(list(app_pages().values()))
 render_sidebar()

@@ -4,23 +4,53 @@ The database URL comes from, in order: the ``XMESS_DATABASE_URL`` environment va
 ``[connections.xmess] url`` in ``.streamlit/secrets.toml``, or an embedded SQLite file under
 ``data/``. Reading the secrets file with ``tomllib`` (not ``st.secrets``) keeps this module usable
 from the command line, migrations and services, none of which may import Streamlit.
+
+The knobs of the work, each a positive whole number, come from, in order: an environment
+variable, a key of the ``[xmess]`` table in ``.streamlit/secrets.toml``, or the default:
+
+==============================  ===============================  =======  =====================
+``[xmess]`` key                 Environment variable             Default  Meaning
+==============================  ===============================  =======  =====================
+``follow_up_cadence_days``      ``XMESS_FOLLOW_UP_CADENCE_DAYS``      90  Days between routine
+                                                                          contacts with a member
+``onboarding_cadence_days``     ``XMESS_ONBOARDING_CADENCE_DAYS``     30  The same, while the
+                                                                          member's onboarding is
+                                                                          in progress
+``ccpr_bag_hours``              ``XMESS_CCPR_BAG_HOURS``              50  The work plan's yearly
+                                                                          bag of expert CCPR
+                                                                          advisory hours
+==============================  ===============================  =======  =====================
+
+For example, in ``.streamlit/secrets.toml``::
+
+    [xmess]
+    follow_up_cadence_days = 60
+
+A value that is not a positive whole number, or an unknown key in ``[xmess]``, makes
+``load_settings`` raise ``ValueError`` naming the knob; the dashboard loads the settings before
+it draws any page, so a bad value stops it at once with that message.
 """
 
 from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent
 SECRETS_FILE = PROJECT_ROOT / ".streamlit" / "secrets.toml"
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "data" / "xmess.db"
+# The table of secrets.toml that holds the knobs.
+KNOBS_TABLE = "xmess"
 
 
 @dataclass(frozen=True)
 class Settings:
     database_url: str
+    # The knobs: each field's default is the one default of that knob (see the docstring).
     # Days between routine contacts with a member, and with one still in onboarding.
     follow_up_cadence_days: int = 90
     onboarding_cadence_days: int = 30
@@ -28,22 +58,89 @@ class Settings:
     ccpr_bag_hours: int = 50
 
 
-def _secrets_url(path: Path) -> str | None:
+KNOBS = tuple(f.name for f in fields(Settings) if f.name != "database_url")
+
+
+def knob_variable(knob: str) -> str:
+    """The environment variable of a knob: ``XMESS_`` and its name in capitals."""
+    return f"XMESS_{knob.upper()}"
+
+
+def _read_secrets(path: Path) -> dict[str, Any]:
     if not path.is_file():
-        return None
+        return {}
     with path.open("rb") as handle:
-        data = tomllib.load(handle)
-    url = data.get("connections", {}).get("xmess", {}).get("url")
+        return tomllib.load(handle)
+
+
+def _secrets_url(secrets: Mapping[str, Any]) -> str | None:
+    url = secrets.get("connections", {}).get("xmess", {}).get("url")
     return str(url) if url else None
 
 
-def database_url(*, environ: dict[str, str] | None = None, secrets: Path = SECRETS_FILE) -> str:
-    env = os.environ if environ is None else environ
+def _database_url(env: Mapping[str, str], secrets: Mapping[str, Any]) -> str:
     url = env.get("XMESS_DATABASE_URL") or _secrets_url(secrets)
     if url:
         return url
     return f"sqlite:///{DEFAULT_SQLITE_PATH}"
 
 
-def load_settings() -> Settings:
-    return Settings(database_url=database_url())
+def database_url(*, environ: Mapping[str, str] | None = None, secrets: Path = SECRETS_FILE) -> str:
+    return _database_url(os.environ if environ is None else environ, _read_secrets(secrets))
+
+
+def _positive_whole_number(knob: str, value: object, *, source: str) -> int:
+    number: int | None = None
+    # TOML gives an int (or a float, or a bool: refused); the environment gives text.
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str):
+        try:
+            number = int(value.strip())
+        except ValueError:
+            number = None
+    if number is None or number <= 0:
+        raise ValueError(
+            f"Setting {knob} must be a positive whole number, but {source} gives {value!r}. "
+            f"Set {knob_variable(knob)} or '{knob}' under [{KNOBS_TABLE}] in "
+            f"{SECRETS_FILE.relative_to(PROJECT_ROOT)} to a whole number above zero, "
+            "or remove it to use the default."
+        )
+    return number
+
+
+def _knobs_table(secrets: Mapping[str, Any], path: Path) -> Mapping[str, Any]:
+    table = secrets.get(KNOBS_TABLE, {})
+    if not isinstance(table, Mapping):
+        raise ValueError(f"[{KNOBS_TABLE}] in {path} must be a table of settings.")
+    unknown = sorted(set(table) - set(KNOBS))
+    if unknown:
+        # A misspelt knob would otherwise be ignored without a word.
+        raise ValueError(
+            f"Unknown setting {', '.join(unknown)} under [{KNOBS_TABLE}] in {path}; "
+            f"the known ones are {', '.join(KNOBS)}."
+        )
+    return table
+
+
+def load_settings(
+    *, environ: Mapping[str, str] | None = None, secrets: Path = SECRETS_FILE
+) -> Settings:
+    """Every setting, read now (cheap: the environment and one small file), so a test or an
+    operator who changes one sees it on the next page run. Raises ``ValueError`` naming the
+    knob when a value is not a positive whole number."""
+    env = os.environ if environ is None else environ
+    stored = _read_secrets(secrets)
+    table = _knobs_table(stored, secrets)
+    knobs: dict[str, int] = {}
+    for knob in KNOBS:
+        variable = knob_variable(knob)
+        if env.get(variable, "").strip():
+            knobs[knob] = _positive_whole_number(
+                knob, env[variable], source=f"the environment variable {variable}"
+            )
+        elif knob in table:
+            knobs[knob] = _positive_whole_number(
+                knob, table[knob], source=f"[{KNOBS_TABLE}] in {secrets}"
+            )
+    return Settings(database_url=_database_url(env, stored), **knobs)
