@@ -11,7 +11,6 @@ from typing import Any
 
 from db.demo.base import _Builder, _Member, _Muni
 from db.demo.vocabulary import (
-    CCPR_BAG_HOURS,
     FOUNDED_ON,
     NEED_PHRASES,
     NEED_WEIGHTS,
@@ -36,6 +35,7 @@ from db.models import (
     WorkGroupStatus,
 )
 from services.catalan import MONTHS, fold, with_de
+from settings import load_settings
 
 
 @dataclass
@@ -551,9 +551,12 @@ class _EventBuilder(_Builder):
         self.counts["advisories"] = len(rows)
 
     def _ccpr_bag(self, active: list[_Member]) -> list[dict[str, Any]]:
-        """The CCPR expert service: a yearly bag of 50 h for small municipalities. This year's
-        use grows with the year (about 32-44 h by November), last year's nearly filled it."""
+        """The CCPR expert service: the work plan's yearly bag of hours (50 h, from settings)
+        for small municipalities. This year's use grows with the year (about 64-88 % of the bag
+        by November), last year's nearly filled it."""
         rng, today = self.rng, self.today
+        # The bag the services check use against, so the demo never shows it overdrawn.
+        bag = load_settings().ccpr_bag_hours
         small = sorted(
             (m for m in active if m.kind == MemberKind.AJUNTAMENT and "(demo" not in m.name),
             key=lambda m: (m.muni.population, m.name),
@@ -567,9 +570,11 @@ class _EventBuilder(_Builder):
                 continue
             if year == self.year:
                 elapsed = (today - date(year, 1, 1)).days / 365
-                target = rng.randint(32, 44) * min(1.0, 0.25 + elapsed)
+                target = rng.randint(round(0.64 * bag), round(0.88 * bag)) * min(
+                    1.0, 0.25 + elapsed
+                )
             else:
-                target = rng.randint(44, CCPR_BAG_HOURS)
+                target = rng.randint(round(0.88 * bag), bag)
             users = rng.sample(small, min(len(small), rng.randint(4, 6)))
             shares = [rng.uniform(0.6, 1.4) for _ in users]
             # Half hours, summing exactly to the target (never above the bag).

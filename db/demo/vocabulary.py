@@ -18,7 +18,6 @@ LEFT_MEMBERS = 4
 DRIFTING_MEMBERS = 5  # last contact 100-300 days ago
 DELEGATES = 6
 CONSELLS = 6
-CCPR_BAG_HOURS = 50
 # Registrations open about two months ahead: events further away have none yet.
 REGISTRATION_HORIZON_DAYS = 60
 

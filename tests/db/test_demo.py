@@ -37,6 +37,7 @@ from db.models import (
     WorkGroupStatus,
 )
 from db.session import make_engine
+from settings import load_settings
 
 TODAY = date(2026, 11, 24)
 
@@ -261,7 +262,7 @@ def test_ccpr_bag_is_used_but_not_exceeded_by_small_municipalities(db: Session) 
         )
     ).all()
     hours = sum(float(h) for h, _ in rows)
-    assert 0 < hours <= 50
+    assert 0 < hours <= load_settings().ccpr_bag_hours
     # Small municipalities: every user is below the median population of the ajuntaments.
     populations = sorted(
         p or 0
