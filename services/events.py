@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pandas as pd
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, Subquery, func, select
 from sqlalchemy.orm import Session
 
 from db.models import (
@@ -80,7 +80,7 @@ def _clauses(filters: EventFilter) -> list[ColumnElement[bool]]:
     return clauses
 
 
-def _first_attendances(today: date):
+def _first_attendances(today: date) -> Subquery:
     """Each member's first attended XMESS activity (any kind), as (member_id, event_id)."""
     ranked = (
         select(
@@ -194,7 +194,7 @@ def events_table(*, session: Session, today: date, filters: EventFilter) -> pd.D
         ).all()
     )
     first = _first_attendances(today)
-    first_time = dict(
+    first_time: dict[int, int] = dict(
         session.execute(
             select(first.c.event_id, func.count())
             .where(first.c.event_id.in_(filtered_ids))
@@ -437,8 +437,11 @@ def thematic_days(*, session: Session, today: date, year: int) -> ThematicDays:
 
 def event_years(*, session: Session) -> list[int]:
     """Years with events, newest first."""
-    first, last = session.execute(select(func.min(Event.held_on), func.max(Event.held_on))).one()
-    if first is None:
+    bounds = session.execute(select(func.min(Event.held_on), func.max(Event.held_on))).one()
+    # Both are empty when there is no event (the column's type says a date).
+    first: date | None = bounds[0]
+    last: date | None = bounds[1]
+    if first is None or last is None:
         return []
     return list(range(last.year, first.year - 1, -1))
 
