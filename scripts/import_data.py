@@ -62,10 +62,10 @@ def _print_problems(problems: tuple[str, ...] | list[str]) -> None:
         print(f"  - {problem}")
 
 
-def _restore(engine: object, data: bytes, dry_run: bool) -> int:
+def _restore(engine: object, data: bytes, dry_run: bool, username: str) -> int:
     try:
         with session_scope(engine) as session:  # type: ignore[arg-type]
-            result = backup.restore_xlsx(session=session, data=data)
+            result = backup.restore_xlsx(session=session, data=data, username=username)
             for table, count in result.rows:
                 print(f"  {table}: {count} files")
             if dry_run:
@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print(f"Base de dades: {describe_url(url)}")
         if args.kind.strip().lower() in RESTORE_KINDS:
-            return _restore(engine, data, args.dry_run)
+            return _restore(engine, data, args.dry_run, args.user)
         try:
             kind = importing.kind_code(args.kind)
         except ValidationError as error:

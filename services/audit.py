@@ -19,6 +19,7 @@ from sqlalchemy import func, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from db.models import AuditAction, AuditLog
+from services.frames import frame_of
 
 
 def json_value(value: object) -> Any:
@@ -129,7 +130,7 @@ TABLE_LABELS = {
     "scenario": "Escenaris",
     "app_user": "Usuaris",
 }
-AUDIT_COLUMNS = ["Quan", "Usuari", "Acció", "Taula", "Registre", "Canvis", "Abans", "Després"]
+AUDIT_COLUMNS = ["at", "username", "action", "table", "record_id", "changes", "before", "after"]
 
 
 def local_time(moment: datetime) -> datetime:
@@ -210,8 +211,10 @@ def audit_entries(
     record_id: str | None = None,
     limit: int = 1000,
 ) -> pd.DataFrame:
-    """The latest entries (newest first) matching every filter given, readable: Catalan
-    labels, local time, and ``Canvis`` as ``camp: abans → després``."""
+    """The latest entries (newest first) matching every filter given: ``at`` in Catalan time,
+    ``username``, ``action`` (``AuditAction`` value) and ``table`` (its name; the page labels
+    both with ``ACTION_LABELS`` and ``TABLE_LABELS``), ``record_id``, and the values readable:
+    ``changes`` as ``camp: abans → després``, ``before`` and ``after`` as ``camp: valor``."""
     query = select(AuditLog)
     if tables:
         query = query.where(AuditLog.table_name.in_(tables))
@@ -228,21 +231,21 @@ def audit_entries(
     entries = session.scalars(
         query.order_by(AuditLog.at.desc(), AuditLog.id.desc()).limit(limit)
     ).all()
-    return pd.DataFrame(
+    return frame_of(
         [
-            [
-                local_time(entry.at).strftime("%d/%m/%Y %H:%M:%S"),
+            (
+                local_time(entry.at),
                 entry.username,
-                ACTION_LABELS.get(entry.action, str(entry.action)),
-                TABLE_LABELS.get(entry.table_name, entry.table_name),
+                entry.action.value,
+                entry.table_name,
                 entry.record_id,
                 _changes(entry.before, entry.after),
                 _readable(entry.before),
                 _readable(entry.after),
-            ]
+            )
             for entry in entries
         ],
-        columns=AUDIT_COLUMNS,
+        AUDIT_COLUMNS,
     )
 
 

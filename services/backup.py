@@ -14,7 +14,7 @@ Every table is included, reference tables too (``province``, ``comarca``, ``muni
 ``topic``): a restore replaces them with the backup's, so the restored database is the one
 that was saved. ``alembic_version`` is not a sheet: the ``_info`` sheet records the schema
 revision, and a restore refuses a backup of another revision. A restore writes no audit entry:
-it brings back the audit log itself, as it was.
+it brings back the audit log itself, as it was, and nothing else.
 """
 
 from __future__ import annotations
@@ -61,6 +61,7 @@ from sqlalchemy.types import TypeDecorator
 import db.models  # noqa: F401 (registers every table in the metadata)
 from db.base import Base
 from services.errors import ValidationError
+from services.frames import frame_of
 
 FORMAT = "xmess-backup/1"
 INFO_SHEET = "_info"
@@ -116,15 +117,17 @@ def _revision(session: Session) -> str | None:
 
 
 def row_counts(*, session: Session) -> pd.DataFrame:
-    """Rows per table, for the backup page."""
-    counts = [(t.name, session.scalar(select(func.count()).select_from(t)) or 0) for t in tables()]
-    return pd.DataFrame(
-        {
-            "Taula": [name for name, _ in counts],
-            "Files": [count for _, count in counts],
-            "Referència": ["Sí" if name in REFERENCE_TABLES else "" for name, _ in counts],
-        }
-    )
+    """Rows per table, for the backup page: ``table``, ``rows``, ``reference`` (shipped
+    reference data, which a restore replaces)."""
+    counts = [
+        (
+            t.name,
+            session.scalar(select(func.count()).select_from(t)) or 0,
+            t.name in REFERENCE_TABLES,
+        )
+        for t in tables()
+    ]
+    return frame_of(counts, ["table", "rows", "reference"])
 
 
 def backup_xlsx(*, session: Session, now: datetime | None = None) -> bytes:
@@ -340,11 +343,16 @@ def _reset_sequences(session: Session) -> None:
             )
 
 
-def restore_xlsx(*, session: Session, data: bytes) -> RestoreResult:
+def restore_xlsx(*, session: Session, data: bytes, username: str) -> RestoreResult:
     """Restore a backup into this (empty, migrated) database, in the caller's transaction.
 
     Refuses, writing nothing, a database that already has data, a backup of another schema
-    revision, or a workbook that is not a complete, unmodified backup."""
+    revision, or a workbook that is not a complete, unmodified backup.
+
+    ``username`` is who restores, as every write service takes it (the one write path passes
+    it, and the role check will refuse a restore to anyone but an administrator). It is not
+    written to the audit log: the restored database is the saved one row for row, its audit
+    log included, and an entry of our own would make it differ from the backup it came from."""
     busy = user_tables_with_rows(session)
     if busy:
         listed = ", ".join(f"{name} ({count})" for name, count in busy)

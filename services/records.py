@@ -32,9 +32,10 @@ from db.models import (
     PersonRole,
     Registration,
 )
-from services.audit import json_value, record_change
+from services.audit import add_audited, json_value, record_change
 from services.errors import ConcurrentEditError, ValidationError
 from services.formatting import fmt_date
+from services.frames import frame_of
 from services.labels import MEMBER_KIND, PERSON_ROLE
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
@@ -113,30 +114,34 @@ PERSON_LABELS = {
 
 
 def member_options(*, session: Session) -> pd.DataFrame:
-    """Every member (who left too), to pick one to edit or as a mentor."""
+    """Every member (who left too), to pick one to edit or as a mentor: ``member_id``,
+    ``member``."""
     rows = session.execute(select(Member.id, Member.name).order_by(Member.name)).all()
-    return pd.DataFrame(rows, columns=["member_id", "Membre"])
+    return frame_of(rows, ["member_id", "member"])
 
 
 def municipality_options(*, session: Session) -> pd.DataFrame:
+    """``ine_code``, ``municipality``, by name."""
     rows = session.execute(
         select(Municipality.ine_code, Municipality.name).order_by(Municipality.name)
     ).all()
-    return pd.DataFrame(rows, columns=["ine_code", "Municipi"])
+    return frame_of(rows, ["ine_code", "municipality"])
 
 
 def staff_options(*, session: Session) -> pd.DataFrame:
+    """``user_id``, ``name``, by name."""
     rows = session.execute(select(AppUser.id, AppUser.full_name).order_by(AppUser.full_name)).all()
-    return pd.DataFrame(rows, columns=["user_id", "Nom"])
+    return frame_of(rows, ["user_id", "name"])
 
 
 def person_options(*, session: Session, member_id: int) -> pd.DataFrame:
+    """The member's persons: ``person_id``, ``name``, ``email``."""
     rows = session.execute(
         select(Person.id, Person.full_name, Person.email)
         .where(Person.member_id == member_id)
         .order_by(Person.full_name)
     ).all()
-    return pd.DataFrame(rows, columns=["person_id", "Nom", "Correu electrònic"])
+    return frame_of(rows, ["person_id", "name", "email"])
 
 
 def _member_form(member: Member) -> MemberForm:
@@ -340,19 +345,8 @@ def _save(
     """Create (``opened`` None) or update the versioned row the form was opened on, with its
     audit entry; a save on top of someone else's is refused, whichever way it is caught."""
     if opened is None:
-        row = model(**asdict(clean))
-        session.add(row)
-        session.flush()
         _, after = _diff(None, clean)
-        record_change(
-            session,
-            username=username,
-            action=AuditAction.CREATE,
-            table=table,
-            record_id=row.id,
-            after=after,
-        )
-        return row.id
+        return add_audited(session, model(**asdict(clean)), username=username, after=after).id
     row = session.get(model, record_id)
     if row is None:
         raise ValidationError([gone])

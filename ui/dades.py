@@ -1,34 +1,28 @@
-"""Dades page widgets: import a spreadsheet (preview, then all or nothing) and the flash
-message a write leaves for the next run."""
+"""Dades page widgets: import a spreadsheet (preview, then all or nothing)."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from db.session import session_scope
 from services import importing
 from services.clock import catalan_today
-from services.errors import ValidationError
 from services.export import csv_bytes, xlsx_bytes
 from services.formatting import fmt_number
-from ui.data import get_engine, query
-from ui.feedback import after_write
-from ui.layout import current_username
+from ui.data import fresh_read, query
+from ui.feedback import show_refusal
 from ui.tables import XLSX_MIME, data_table, download_buttons
+from ui.widgets import pick
+from ui.writes import write
 
 _UPLOAD_ROUND = "dades_import_round"
-# Refusals listed above the preview table; the table has them all.
-_SHOWN_PROBLEMS = 15
-
-
-def show_errors(title: str, messages: list[str] | tuple[str, ...]) -> None:
-    listed = list(messages[:_SHOWN_PROBLEMS])
-    more = len(messages) - len(listed)
-    body = "\n".join(f"- {m}" for m in listed)
-    if more > 0:
-        body += f"\n- … i {fmt_number(more)} més (vegeu la taula)."
-    st.error(f"{title}\n{body}", icon=":material/error:")
+HELP_LABELS = {
+    "column": "Columna",
+    "required": "Obligatòria",
+    "values": "Valors",
+    "aliases": "També s'accepta",
+}
+PREVIEW_LABELS = {"line": "Fila", "outcome": "Resultat", "record": "Registre", "detail": "Detall"}
 
 
 def _kind_help(kind: str) -> None:
@@ -41,7 +35,10 @@ def _kind_help(kind: str) -> None:
             "useu la pestanya Edita."
         )
         data_table(
-            importing.columns_help(kind), key=f"dades_columns_{kind}", file_name=f"columnes_{kind}"
+            importing.columns_help(kind),
+            key=f"dades_columns_{kind}",
+            file_name=f"columnes_{kind}",
+            labels=HELP_LABELS,
         )
         st.caption("Plantilla buida:")
         download_buttons(importing.template(kind), key=f"dades_template_{kind}", file_name=kind)
@@ -51,8 +48,7 @@ def _kind_help(kind: str) -> None:
 
 def _current_rows(kind: str) -> pd.DataFrame:
     # Built only when a button is clicked: the whole table can be large.
-    with session_scope(get_engine()) as session:
-        return importing.current_rows(session=session, kind=kind)
+    return fresh_read(importing.current_rows, kind=kind)
 
 
 def _current_downloads(kind: str) -> None:
@@ -78,25 +74,28 @@ def _current_downloads(kind: str) -> None:
 
 
 def _preview_table(preview: importing.ImportPreview) -> None:
-    rows = preview.rows
-    outcomes = [o for o in rows["Resultat"].unique()]
+    rows = preview.rows.assign(outcome=preview.rows["action"].map(importing.ACTION_LABELS))
     chosen = st.pills(
         "Mostra",
-        outcomes,
+        list(rows["outcome"].unique()),
         selection_mode="multi",
         key="dades_import_filter",
         default=None,
     )
-    shown = rows[rows["Resultat"].isin(chosen)] if chosen else rows
-    data_table(shown, key="dades_import_preview", file_name=f"previsualitzacio_{preview.kind}")
+    shown = rows[rows["outcome"].isin(chosen)] if chosen else rows
+    data_table(
+        shown,
+        key="dades_import_preview",
+        file_name=f"previsualitzacio_{preview.kind}",
+        labels=PREVIEW_LABELS,
+    )
 
 
 def import_section() -> None:
-    kinds = importing.kinds()
-    kind = st.selectbox(
+    kind = pick(
         "Què voleu importar?",
-        list(kinds),
-        format_func=kinds.get,
+        importing.kinds(),
+        index=0,
         key="dades_import_kind",
         help="Importeu primer els membres; després persones, esdeveniments, inscripcions, "
         "contactes o activitats del pla, que s'hi refereixen.",
@@ -128,25 +127,25 @@ def import_section() -> None:
     label = (
         f"Importa ({fmt_number(preview.created)} nous, {fmt_number(preview.updated)} actualitzats)"
     )
-    if st.button(label, type="primary", key="dades_import_go", icon=":material/publish:"):
-        try:
-            with session_scope(get_engine()) as session:
-                result = importing.apply_import(
-                    session=session,
-                    kind=kind,
-                    data=data,
-                    file_name=uploaded.name,
-                    today=today,
-                    username=current_username(),
-                )
-        except ValidationError as error:
-            show_errors("No s'ha importat res:", error.messages)
-            return
+
+    def new_uploader(_: importing.ImportResult) -> None:
+        # The imported file is not offered again.
         st.session_state[_UPLOAD_ROUND] = upload_round + 1
-        after_write(
-            f"Importat {uploaded.name}: {fmt_number(result.created)} nous, "
-            f"{fmt_number(result.updated)} actualitzats, {fmt_number(result.unchanged)} sense "
-            "canvis."
+
+    if st.button(label, type="primary", key="dades_import_go", icon=":material/publish:"):
+        write(
+            importing.apply_import,
+            refused="No s'ha importat res:",
+            success=lambda result: (
+                f"Importat {uploaded.name}: {fmt_number(result.created)} nous, "
+                f"{fmt_number(result.updated)} actualitzats, {fmt_number(result.unchanged)} "
+                "sense canvis."
+            ),
+            on_success=new_uploader,
+            kind=kind,
+            data=data,
+            file_name=uploaded.name,
+            today=today,
         )
 
 
@@ -160,9 +159,12 @@ def _show_preview(preview: importing.ImportPreview) -> None:
     for note in preview.notes:
         st.warning(note, icon=":material/info:")
     if preview.problems:
-        show_errors(
+        in_table = (
+            " Vegeu-los tots a la taula de previsualització." if not preview.rows.empty else ""
+        )
+        show_refusal(
             "No es pot importar: corregiu el fitxer i torneu-lo a pujar (no s'importa cap fila "
-            "mentre n'hi hagi de refusades).",
+            f"mentre n'hi hagi de refusades).{in_table}",
             preview.problems,
         )
     elif not preview.can_import:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pandas as pd
 import streamlit as st
 
 from db.models import AuditAction
@@ -14,6 +15,25 @@ from ui.data import query
 from ui.tables import data_table
 
 LIMIT = 1000
+AUDIT_LABELS = {
+    "at": "Quan",
+    "username": "Usuari",
+    "action": "Acció",
+    "table": "Taula",
+    "record_id": "Registre",
+    "changes": "Canvis",
+    "before": "Abans",
+    "after": "Després",
+}
+
+
+def _readable(entries: pd.DataFrame) -> pd.DataFrame:
+    """The log as people read it: Catalan time to the second, actions and tables by name."""
+    return entries.assign(
+        at=entries["at"].map(lambda moment: moment.strftime("%d/%m/%Y %H:%M:%S")),
+        action=entries["action"].map(lambda a: audit.ACTION_LABELS[AuditAction(a)]),
+        table=entries["table"].map(lambda t: audit.TABLE_LABELS.get(t, t)),
+    )
 
 
 def audit_section() -> None:
@@ -62,8 +82,9 @@ def audit_section() -> None:
     more = " (els més recents)" if len(entries) == LIMIT else ""
     st.caption(f"{fmt_number(len(entries))} canvis{more}, del més nou al més antic.")
     data_table(
-        entries,
+        _readable(entries),
         key="dades_audit",
+        labels=AUDIT_LABELS,
         file_name="registre_de_canvis",
         column_config={
             "Canvis": st.column_config.TextColumn(width="large"),

@@ -6,20 +6,18 @@ from datetime import datetime
 
 import streamlit as st
 
-from db.session import session_scope
 from services import backup
-from services.errors import ValidationError
 from services.formatting import fmt_number
-from ui.dades import show_errors
-from ui.data import get_engine, query
-from ui.feedback import after_write
+from ui.data import fresh_read, query
 from ui.tables import XLSX_MIME, data_table
+from ui.writes import write
+
+COUNT_LABELS = {"table": "Taula", "rows": "Files", "reference": "Referència"}
 
 
 def _backup_bytes() -> bytes:
     # Built when the button is clicked, from the database as it is then: never cached.
-    with session_scope(get_engine()) as session:
-        return backup.backup_xlsx(session=session)
+    return fresh_read(backup.backup_xlsx)
 
 
 def backup_section() -> None:
@@ -30,7 +28,7 @@ def backup_section() -> None:
     )
     counts = query(backup.row_counts)
     st.caption(
-        f"{fmt_number(int(counts['Files'].sum()))} files en {fmt_number(len(counts))} taules."
+        f"{fmt_number(int(counts['rows'].sum()))} files en {fmt_number(len(counts))} taules."
     )
     st.download_button(
         "Descarrega la còpia de seguretat (XLSX)",
@@ -42,7 +40,12 @@ def backup_section() -> None:
         type="primary",
         on_click="ignore",
     )
-    data_table(counts, key="dades_backup_counts", file_name="taules")
+    data_table(
+        counts.assign(reference=counts["reference"].map({True: "Sí", False: ""})),
+        key="dades_backup_counts",
+        file_name="taules",
+        labels=COUNT_LABELS,
+    )
 
     st.subheader("Restaura una còpia")
     busy = query(backup.non_empty_tables)
@@ -59,10 +62,9 @@ def backup_section() -> None:
     if uploaded is None:
         return
     if st.button("Restaura la còpia", type="primary", key="dades_restore_go"):
-        try:
-            with session_scope(get_engine()) as session:
-                result = backup.restore_xlsx(session=session, data=uploaded.getvalue())
-        except ValidationError as error:
-            show_errors("No s'ha restaurat res:", error.messages)
-            return
-        after_write(f"Còpia restaurada: {fmt_number(result.total)} files.")
+        write(
+            backup.restore_xlsx,
+            refused="No s'ha restaurat res:",
+            success=lambda result: f"Còpia restaurada: {fmt_number(result.total)} files.",
+            data=uploaded.getvalue(),
+        )

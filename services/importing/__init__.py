@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from services.errors import ValidationError
+from services.frames import frame_of
 from services.importing.base import (
     ACTION_LABELS,
     CREATE,
@@ -62,7 +63,11 @@ KIND_ALIASES = {
     "plan-activities": "activitats",
 }
 
-PREVIEW_COLUMNS = ["Fila", "Resultat", "Registre", "Detall"]
+# A preview's rows: the file's line, what importing it does (an action of ``ACTION_LABELS``),
+# the record it names and why (what changes, or what is refused).
+PREVIEW_COLUMNS = ["line", "action", "record", "detail"]
+# The columns a kind's file takes: its header, whether it is needed, its values, other headers.
+HELP_COLUMNS = ["column", "required", "values", "aliases"]
 
 
 def kinds() -> dict[str, str]:
@@ -84,19 +89,19 @@ def spec(kind: str) -> KindSpec:
 
 
 def columns_help(kind: str) -> pd.DataFrame:
-    """The columns a kind's file takes, for the page and the README."""
-    return pd.DataFrame(
+    """The columns a kind's file takes (``HELP_COLUMNS``), for the page and the README;
+    ``required`` says in Catalan when a value is needed."""
+    return frame_of(
         [
-            {
-                "Columna": column.header,
-                "Obligatòria": "Sí"
-                if column.required
-                else ("Per crear-ne un de nou" if column.needed else "No"),
-                "Valors": column.help,
-                "També s'accepta": ", ".join(column.aliases),
-            }
+            (
+                column.header,
+                "Sí" if column.required else ("Per crear-ne un de nou" if column.needed else "No"),
+                column.help,
+                ", ".join(column.aliases),
+            )
             for column in spec(kind).columns
-        ]
+        ],
+        HELP_COLUMNS,
     )
 
 
@@ -266,16 +271,17 @@ def _plan(session: Session, kind: str, data: bytes, file_name: str, today: date)
 
 def _preview(plan: _Plan) -> ImportPreview:
     importer = plan.importer
-    frame = pd.DataFrame(
-        {
-            "Fila": [r.line for r in plan.rows],
-            "Resultat": [ACTION_LABELS[r.action] for r in plan.rows],
-            "Registre": [r.label for r in plan.rows],
-            "Detall": [
-                importer.describe(r) if importer else "; ".join(r.messages) for r in plan.rows
-            ],
-        },
-        columns=PREVIEW_COLUMNS,
+    frame = frame_of(
+        [
+            (
+                r.line,
+                r.action,
+                r.label,
+                importer.describe(r) if importer else "; ".join(r.messages),
+            )
+            for r in plan.rows
+        ],
+        PREVIEW_COLUMNS,
     )
     counts = {action: 0 for action in ACTION_LABELS}
     for row in plan.rows:

@@ -28,6 +28,7 @@ from db.models import (
     Topic,
     WorkGroup,
 )
+from services.frames import frame_of
 from services.labels import (
     ACTIVITY_STATUS,
     CHANNEL,
@@ -52,6 +53,12 @@ def _decimal(value: Decimal | None) -> str:
     return "" if value is None else f"{value:f}".replace(".", ",")
 
 
+def _frame(rows: list[dict[str, object]]) -> pd.DataFrame:
+    """One dict per row (the file's header → its cell), so each header sits next to its value;
+    built column by column, as ``frame_of`` builds every frame."""
+    return frame_of([tuple(row.values()) for row in rows], list(rows[0]) if rows else [])
+
+
 def members(session: Session) -> pd.DataFrame:
     mentor = aliased(Member)
     rows = session.execute(
@@ -61,7 +68,7 @@ def members(session: Session) -> pd.DataFrame:
         .outerjoin(AppUser, AppUser.id == Member.owner_id)
         .order_by(Member.name)
     ).all()
-    return pd.DataFrame(
+    return _frame(
         [
             {
                 "Nom": m.name,
@@ -84,7 +91,7 @@ def persons(session: Session) -> pd.DataFrame:
     rows = session.execute(
         select(Person, Member.name).join(Member).order_by(Member.name, Person.full_name)
     ).all()
-    return pd.DataFrame(
+    return _frame(
         [
             {
                 "Nom": p.full_name,
@@ -115,7 +122,7 @@ def interactions(session: Session) -> pd.DataFrame:
         .outerjoin(AppUser, AppUser.id == Interaction.staff_id)
         .order_by(Interaction.occurred_on, Interaction.id)
     ).all()
-    return pd.DataFrame(
+    return _frame(
         [
             {
                 "Membre": member,
@@ -140,7 +147,7 @@ def events(session: Session) -> pd.DataFrame:
         .outerjoin(PlanActivity, PlanActivity.id == Event.plan_activity_id)
         .order_by(Event.held_on, Event.title)
     ).all()
-    return pd.DataFrame(
+    return _frame(
         [
             {
                 "Títol": e.title,
@@ -167,7 +174,7 @@ def registrations(session: Session) -> pd.DataFrame:
         .outerjoin(Person, Person.id == Registration.person_id)
         .order_by(Event.held_on, Event.title, Member.name)
     ).all()
-    return pd.DataFrame(
+    return _frame(
         [
             {
                 "Esdeveniment": title,
@@ -197,7 +204,7 @@ def plan_activities(session: Session) -> pd.DataFrame:
         .outerjoin(WorkGroup, WorkGroup.id == PlanActivity.work_group_id)
         .order_by(PlanActivity.year, PlanActivity.code)
     ).all()
-    return pd.DataFrame(
+    return _frame(
         [
             {
                 "Any": a.year,

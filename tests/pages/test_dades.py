@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
 from db.migrate import upgrade_to_head
-from db.models import AuditLog, Member
+from db.models import AuditLog, Member, Person, PersonRole
 from db.session import make_engine, session_scope
+from services.backup import backup_xlsx
 from services.clock import catalan_today
 from services.records import member_record, save_member
 from tests import factories as make
@@ -23,6 +24,7 @@ GOOD = (
     "Ajuntament de Tàrrega;Ajuntament;Tàrrega;01/02/2024;<script>alert(1)</script>\n"
     "Ajuntament de l'Hospitalet;Ajuntament;Hospitalet de Llobregat, l';15/01/2024;\n"
 ).encode("cp1252")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BAD = b"Nom;Tipus d'ens;Municipi;Data d'alta\nAjuntament de Reus;Ajuntament;Reus;31/02/2026\n"
 
 
@@ -165,3 +167,83 @@ def test_presentation_mode_hides_personal_data(
     assert sum("no es mostra en mode presentació" in i.value for i in app.info) == 4
     assert not app.file_uploader
     assert not [s for s in app.selectbox if s.key == "dades_edit_member"]
+
+
+def test_a_long_refusal_lists_fifteen_reasons_and_points_at_the_table(
+    app_on: Callable[..., AppTest], url: str
+) -> None:
+    rows = "".join(f"Ens {n};Ajuntament;Vic;31/02/2026\n" for n in range(20))
+    app = _upload(
+        app_on(url, "dades"), "membres.csv", f"{BAD.splitlines()[0].decode()}\n{rows}".encode()
+    )
+    assert not app.exception
+    refusal = app.error[0].value
+    assert refusal.count("no és una data") == 15
+    assert "… i 5 més." in refusal
+    assert "Vegeu-los tots a la taula de previsualització." in refusal
+    preview = next(df.value for df in app.dataframe if "Resultat" in df.value.columns)
+    assert (preview["Resultat"] == "Refusat").sum() == 20
+
+
+def test_add_a_person_then_delete_it(app_on: Callable[..., AppTest], url: str) -> None:
+    vic = next(iter(_member_ids(url)))
+    app = app_on(url, "dades")
+    app.segmented_control(key="dades_edit_what").set_value("Persones").run()
+    app.selectbox(key="dades_edit_person_member").set_value(vic).run()
+    app.selectbox(key=f"dades_edit_person_{vic}").set_value(-1).run()
+    app.text_input(key="dades_person_-1_name").input("Anna Puig")
+    app.selectbox(key="dades_person_-1_role").set_value(PersonRole.TECHNICIAN)
+    app.text_input(key="dades_person_-1_email").input("no és un correu")
+    app = _click(app, "Desa la persona")
+    assert not app.exception
+    assert "No s'ha desat la persona:" in app.error[0].value
+    assert "«no és un correu» no és una adreça vàlida" in app.error[0].value
+    app.text_input(key="dades_person_-1_email").input("anna@vic.cat")
+    app = _click(app, "Desa la persona")
+    assert not app.exception
+    assert "Persona «Anna Puig» desada." in app.success[0].value
+    anna = _person_ids(url)["Anna Puig"]
+
+    app.selectbox(key=f"dades_edit_person_{vic}").set_value(anna).run()
+    app = _button(app, f"dades_person_{anna}_delete")
+    assert not app.exception
+    assert "Persona «Anna Puig» esborrada." in app.success[0].value
+    assert _person_ids(url) == {}
+    log = next(df.value for df in app.dataframe if "Canvis" in df.value.columns)
+    assert log["Acció"].tolist()[:2] == ["Baixa", "Alta"]
+    assert set(log["Taula"][:2]) == {"Persones"}
+
+
+def _person_ids(url: str) -> dict[str, int]:
+    with Session(make_engine(url)) as session:
+        return {
+            name: person_id
+            for person_id, name in session.execute(select(Person.id, Person.full_name))
+        }
+
+
+def _click(app: AppTest, label: str) -> AppTest:
+    return next(b for b in app.button if b.label == label).click().run()
+
+
+def test_restore_a_backup_into_an_empty_database(
+    app_on: Callable[..., AppTest], url: str, tmp_path: Path
+) -> None:
+    with Session(make_engine(url)) as session:
+        data = backup_xlsx(session=session)
+    empty = f"sqlite:///{tmp_path / 'empty.db'}"
+    upgrade_to_head(make_engine(empty))
+    app = app_on(empty, "dades")
+    app.file_uploader(key="dades_restore_file").set_value(("copia.xlsx", b"no", XLSX)).run()
+    app = _button(app, "dades_restore_go")
+    assert not app.exception
+    assert "No s'ha restaurat res:" in app.error[0].value
+    assert "no és un llibre XLSX vàlid" in app.error[0].value
+
+    app.file_uploader(key="dades_restore_file").set_value(("copia.xlsx", data, XLSX)).run()
+    app = _button(app, "dades_restore_go")
+    assert not app.exception
+    assert "Còpia restaurada:" in app.success[0].value
+    assert _members(empty) == ["Ajuntament de Vic"]
+    # A restored database is not empty: no second restore is offered.
+    assert any("només es restaura en una base de dades buida" in i.value for i in app.info)

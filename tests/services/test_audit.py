@@ -46,13 +46,14 @@ def test_entries_are_readable_newest_first(session: Session) -> None:
     )
     session.commit()
     entries = audit_entries(session=session)
-    assert entries["Acció"].tolist() == ["Modificació", "Alta"]
+    assert entries["action"].tolist() == ["update", "create"]
     latest = entries.iloc[0]
-    assert latest["Taula"] == "Membres" and latest["Registre"] == "7"
-    assert latest["Canvis"] == ("left_on: (buit) → 30/06/2026; is_territorial_delegate: no → sí")
-    assert "notes: <b>x</b>" in latest["Abans"]  # HTML stays text
-    assert entries.iloc[1]["Quan"] == "01/01/2020 01:00:00"  # shown in Catalan time
-    assert entries.iloc[1]["Canvis"] == "name: Ajuntament de Vic"
+    assert latest["table"] == "member" and latest["record_id"] == "7"
+    assert latest["changes"] == ("left_on: (buit) → 30/06/2026; is_territorial_delegate: no → sí")
+    assert "notes: <b>x</b>" in latest["before"]  # HTML stays text
+    # In Catalan time: midnight UTC is one in the morning in winter.
+    assert entries.iloc[1]["at"].strftime("%d/%m/%Y %H:%M:%S %Z") == "01/01/2020 01:00:00 CET"
+    assert entries.iloc[1]["changes"] == "name: Ajuntament de Vic"
 
 
 def test_filters_by_table_user_action_and_dates(session: Session) -> None:
@@ -67,7 +68,7 @@ def test_filters_by_table_user_action_and_dates(session: Session) -> None:
 
     def records(**filters: object) -> list[str]:
         frame = audit_entries(session=session, **filters)  # type: ignore[arg-type]
-        return frame["Registre"].tolist()
+        return frame["record_id"].tolist()
 
     assert len(records()) == 4
     assert len(records(tables=("person",))) == 1
@@ -89,8 +90,8 @@ def test_bulk_entries_for_imports(session: Session) -> None:
     )
     session.commit()
     entries = audit_entries(session=session, users=("importacio",))
-    assert sorted(entries["Registre"]) == ["0", "1", "2"]
-    assert set(entries["Taula"]) == {"Persones"}
+    assert sorted(entries["record_id"]) == ["0", "1", "2"]
+    assert set(entries["table"]) == {"person"}
 
 
 def test_a_new_row_is_logged_with_its_id_in_the_same_transaction(session: Session) -> None:

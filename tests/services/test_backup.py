@@ -128,7 +128,7 @@ def test_backup_restores_every_row_exactly(engine: Engine) -> None:
     clear_data(engine)
     _restart_sequences(engine)
     with session_scope(engine) as session:
-        result = restore_xlsx(session=session, data=data)
+        result = restore_xlsx(session=session, data=data, username="marta")
     after = _snapshot(engine)
 
     assert result.total == sum(len(rows) for rows in before.values())
@@ -163,7 +163,7 @@ def test_restore_refuses_a_database_with_data(session: Session) -> None:
     make.member(session, "Ajuntament de Vic")
     session.commit()
     with pytest.raises(ValidationError, match="no és buida.*member \\(1\\)"):
-        restore_xlsx(session=session, data=data)
+        restore_xlsx(session=session, data=data, username="marta")
 
 
 @pytest.mark.parametrize(
@@ -187,7 +187,7 @@ def test_restore_refuses_what_is_not_an_intact_backup(
     session.execute(text("DELETE FROM member"))
     session.commit()
     with pytest.raises(ValidationError) as refused:
-        restore_xlsx(session=session, data=data)
+        restore_xlsx(session=session, data=data, username="marta")
     session.rollback()
     assert any(expected in message for message in refused.value.messages), refused.value
     assert session.scalar(select(Member.id)) is None

@@ -129,7 +129,7 @@ def test_preview_names_row_and_column_and_writes_nothing(session: Session) -> No
         p.startswith("fila 4, columna *Tipus d'ens*: «Astronauta»") for p in preview.problems
     )
     assert any("la baixa (01/01/2020) és anterior a l'alta" in p for p in preview.problems)
-    assert preview.rows["Resultat"].tolist() == ["Nou", "Refusat", "Refusat"]
+    assert preview.rows["action"].tolist() == ["create", "refused", "refused"]
     assert not preview.can_import
     assert _count(session, Member) == 0
 
@@ -157,7 +157,7 @@ def test_members_create_update_and_unchanged_with_audit(session: Session) -> Non
     )
     preview = _preview(session, "membres", data)
     assert (preview.created, preview.updated, preview.refused) == (2, 1, 0)
-    assert preview.rows.iloc[0]["Detall"] == "Municipi delegat: no → sí"
+    assert preview.rows.iloc[0]["detail"] == "Municipi delegat: no → sí"
     _apply(session, "membres", data)
     session.commit()
     vic = session.scalars(select(Member).where(Member.name == "Ajuntament de Vic")).one()
@@ -190,7 +190,7 @@ def test_same_member_twice_is_reported_not_doubled(session: Session) -> None:
     row = "Ajuntament de Vic;Ajuntament;Vic;01/02/2020"
     preview = _preview(session, "membres", f"{MEMBER_HEADER}\n{row}\n{row}\n")
     assert (preview.created, preview.duplicates) == (1, 1)
-    assert "repetida, igual que la fila 2" in preview.rows.iloc[1]["Detall"]
+    assert "repetida, igual que la fila 2" in preview.rows.iloc[1]["detail"]
     assert any("fila repetida" in note for note in preview.notes)
     _apply(session, "membres", f"{MEMBER_HEADER}\n{row}\n{row}\n")
     assert _count(session, Member) == 1
@@ -312,7 +312,7 @@ def test_contacts_already_registered_are_skipped(session: Session) -> None:
         "Ajuntament de Vic;01/01/2027;Telèfon;Futura;\n"
     )
     preview = _preview(session, "contactes", data)
-    assert preview.rows["Detall"].iloc[0] == "ja registrat: no es duplica"
+    assert preview.rows["detail"].iloc[0] == "ja registrat: no es duplica"
     assert (
         "fila 3, columna *Proper contacte*: 01/03/2026 és anterior a la data del contacte "
         "(03/03/2026)" in preview.problems

@@ -43,6 +43,15 @@ def test_create_then_update_a_member_with_its_audit(session: Session) -> None:
         session=session, form=_new_member(), opened=None, today=TODAY, username="marta"
     )
     session.commit()
+    created = session.scalars(select(AuditLog)).one()
+    assert (created.action, created.table_name, created.record_id) == (
+        AuditAction.CREATE,
+        "member",
+        str(member_id),
+    )
+    assert created.username == "marta" and created.after is not None
+    assert (created.after["name"], created.after["kind"]) == ("Ajuntament de Vic", "ajuntament")
+    assert created.after["joined_on"] == "2020-01-01"
     opened = member_record(session=session, member_id=member_id)
     assert opened is not None and opened.version == 1
     save_member(
