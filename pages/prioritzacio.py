@@ -10,7 +10,9 @@ from services.formatting import fmt_eur, fmt_number
 from ui import prioritisation as widgets
 from ui.data import query
 from ui.feedback import show_flash
+from ui.prioritisation_answer import show_solution
 from ui.prioritisation_editor import activity_editor
+from ui.prioritisation_frontier import show_frontier
 from ui.prioritisation_scenarios import saved_scenarios
 
 
@@ -39,8 +41,8 @@ def render() -> None:
         )
         result = widgets.solution(year, inputs.optimiser_inputs())
         if result is not None:
-            widgets.show_solution(plan_now, result)
-            widgets.show_frontier(year, plan_now, inputs.optimiser_inputs())
+            show_solution(plan_now, result)
+            show_frontier(year, plan_now, inputs.optimiser_inputs())
             if result.feasible:
                 widgets.save_form(year, inputs)
     with saved_tab:

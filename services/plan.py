@@ -25,6 +25,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from db.models import AuditAction, PlanActivity, PlanActivityDependency, PlanCap
 from services.audit import json_value, record_change
 from services.errors import ValidationError
+from services.frames import frame_of
 from services.optimiser import Activity, Plan
 
 SCORE_COLUMNS = ("score_impact", "score_territory", "score_alignment", "score_demand")
@@ -133,27 +134,27 @@ def plan_table(*, session: Session, year: int) -> pd.DataFrame:
     """The editor's table: one row per activity, with its ``id`` and ``version``."""
     needs = _requirements(session, year)
     rows = [
-        {
-            "id": a.id,
-            "version": a.version,
-            "code": a.code,
-            "axis": a.axis,
-            "title": a.title,
-            "conveni": a.conveni,
-            "mandatory": a.mandatory,
-            "estimated_cost_eur": float(a.estimated_cost_eur),
-            "staff_hours": float(a.staff_hours),
-            "score_impact": a.score_impact,
-            "score_territory": a.score_territory,
-            "score_alignment": a.score_alignment,
-            "score_demand": a.score_demand,
-            "cap_group": a.cap_group or "",
-            "exclusive_group": a.exclusive_group or "",
-            "depends_on": "; ".join(needs.get(a.id, ())),
-        }
+        (
+            a.id,
+            a.version,
+            a.code,
+            a.axis,
+            a.title,
+            a.conveni,
+            a.mandatory,
+            float(a.estimated_cost_eur),
+            float(a.staff_hours),
+            a.score_impact,
+            a.score_territory,
+            a.score_alignment,
+            a.score_demand,
+            a.cap_group or "",
+            a.exclusive_group or "",
+            "; ".join(needs.get(a.id, ())),
+        )
         for a in _activities(session, year)
     ]
-    return pd.DataFrame(rows, columns=["id", "version", *COLUMN_LABELS])
+    return frame_of(rows, ["id", "version", *COLUMN_LABELS])
 
 
 # --- Editing ---------------------------------------------------------------------------------

@@ -24,10 +24,11 @@ from db.models import (
     Scenario,
     ScenarioActivity,
 )
-from services.audit import record_change
+from services.audit import add_audited, record_change
 from services.errors import ValidationError
 from services.export import xlsx_bytes
 from services.formatting import fmt_eur, fmt_number, fmt_percent
+from services.frames import frame_of
 from services.labels import PLAN_AXIS
 from services.optimiser import CRITERIA_LABELS, Inputs, Weights, solve, validate
 from services.plan import plan_model
@@ -138,9 +139,23 @@ def save_scenario(
         notes=notes.strip(),
         created_by_id=user_id,
     )
-    session.add(scenario)
     try:
-        session.flush()
+        add_audited(
+            session,
+            scenario,
+            username=username,
+            after={
+                "name": name,
+                "year": year,
+                "conveni_extended": inputs.conveni_extended,
+                "budget_eur": str(inputs.budget_eur),
+                "other_income_eur": str(inputs.other_income_eur),
+                "staff_hours": str(inputs.staff_hours),
+                "conveni_first": inputs.conveni_first,
+                "weights": inputs.weights.as_dict(),
+                "selected": sorted(solution.selected),
+            },
+        )
     except IntegrityError:
         # Someone saved the same name between our check and this insert.
         raise ValidationError([f"Nom: ja hi ha un escenari «{name}»."]) from None
@@ -149,34 +164,16 @@ def save_scenario(
             select(PlanActivity.code, PlanActivity.id).where(PlanActivity.year == year)
         ).all()
     )
-    for decision in solution.decisions:
-        session.add(
-            ScenarioActivity(
-                scenario_id=scenario.id,
-                plan_activity_id=ids[decision.code],
-                selected=decision.selected,
-                reason=decision.reason,
-            )
+    session.add_all(
+        ScenarioActivity(
+            scenario_id=scenario.id,
+            plan_activity_id=ids[decision.code],
+            selected=decision.selected,
+            reason=decision.reason,
         )
-    session.flush()
-    record_change(
-        session,
-        username=username,
-        action=AuditAction.CREATE,
-        table="scenario",
-        record_id=scenario.id,
-        after={
-            "name": name,
-            "year": year,
-            "conveni_extended": inputs.conveni_extended,
-            "budget_eur": str(inputs.budget_eur),
-            "other_income_eur": str(inputs.other_income_eur),
-            "staff_hours": str(inputs.staff_hours),
-            "conveni_first": inputs.conveni_first,
-            "weights": inputs.weights.as_dict(),
-            "selected": sorted(solution.selected),
-        },
+        for decision in solution.decisions
     )
+    session.flush()
     return scenario.id
 
 
@@ -263,16 +260,20 @@ def scenario_detail(*, session: Session, scenario_id: int) -> ScenarioDetail | N
         .where(PlanActivity.id.in_(list(stored)))
         .order_by(PlanActivity.axis, PlanActivity.code)
     ).all()
+    columns = [
+        "code", "title", "axis", "conveni", "mandatory", "cost_eur", "staff_hours", "value",
+        "selected", "reason",
+    ]  # fmt: skip
     rows = [
-        {
-            "code": a.code,
-            "title": a.title,
-            "axis": a.axis,
-            "conveni": a.conveni,
-            "mandatory": a.mandatory,
-            "cost_eur": float(a.estimated_cost_eur),
-            "staff_hours": float(a.staff_hours),
-            "value": sum(
+        (
+            a.code,
+            a.title,
+            a.axis,
+            a.conveni,
+            a.mandatory,
+            float(a.estimated_cost_eur),
+            float(a.staff_hours),
+            sum(
                 w * s
                 for w, s in zip(
                     weights,
@@ -280,15 +281,11 @@ def scenario_detail(*, session: Session, scenario_id: int) -> ScenarioDetail | N
                     strict=True,
                 )
             ),
-            "selected": stored[a.id].selected,
-            "reason": stored[a.id].reason,
-        }
+            stored[a.id].selected,
+            stored[a.id].reason,
+        )
         for a in activities
     ]
-    columns = [
-        "code", "title", "axis", "conveni", "mandatory", "cost_eur", "staff_hours", "value",
-        "selected", "reason",
-    ]  # fmt: skip
     last_plan_change = session.scalar(
         select(func.max(AuditLog.at)).where(AuditLog.table_name == "plan_activity")
     )
@@ -304,7 +301,7 @@ def scenario_detail(*, session: Session, scenario_id: int) -> ScenarioDetail | N
         inputs=inputs,
         notes=scenario.notes,
         created_at=scenario.created_at,
-        activities=pd.DataFrame(rows, columns=columns).astype({"selected": bool}),
+        activities=frame_of(rows, columns).astype({"selected": bool}),
         plan_changed_since=changed,
     )
 
@@ -332,23 +329,23 @@ def list_scenarios(*, session: Session, year: int) -> pd.DataFrame:
         "scenario_id", "name", "conveni_extended", "available_eur", "staff_hours",
         "conveni_first", "funded", "cost_eur", "created_at", "notes",
     ]  # fmt: skip
-    return pd.DataFrame(
+    return frame_of(
         [
-            {
-                "scenario_id": s.id,
-                "name": s.name,
-                "conveni_extended": s.conveni_extended,
-                "available_eur": float(s.budget_eur + s.other_income_eur),
-                "staff_hours": float(s.staff_hours),
-                "conveni_first": s.conveni_first,
-                "funded": int(count or 0),
-                "cost_eur": float(cost or 0),
-                "created_at": s.created_at,
-                "notes": s.notes,
-            }
+            (
+                s.id,
+                s.name,
+                s.conveni_extended,
+                float(s.budget_eur + s.other_income_eur),
+                float(s.staff_hours),
+                s.conveni_first,
+                int(count or 0),
+                float(cost or 0),
+                s.created_at,
+                s.notes,
+            )
             for s, count, cost in rows
         ],
-        columns=columns,
+        columns,
     )
 
 
@@ -380,10 +377,18 @@ def summary_rows(detail: ScenarioDetail) -> list[tuple[str, str]]:
 class Comparison:
     left: ScenarioDetail
     right: ScenarioDetail
-    # Concepte | A | B: inputs and totals side by side, as text.
+    # ``concept`` | ``left`` (A) | ``right`` (B): inputs and totals side by side, as the
+    # minutes read them (``summary_rows``).
     summary: pd.DataFrame
-    # The activities funded in one and not in the other.
+    # The activities funded in one and not in the other: ``change`` ("enters" B or "leaves"
+    # it), ``code``, ``title``, ``cost_eur``, ``reason_a``, ``reason_b``, ``conveni``, ``axis``;
+    # entering first, then by code.
     changes: pd.DataFrame
+
+
+CHANGE_COLUMNS = [
+    "change", "code", "title", "cost_eur", "reason_a", "reason_b", "conveni", "axis",
+]  # fmt: skip
 
 
 def compare_scenarios(*, session: Session, left_id: int, right_id: int) -> Comparison | None:
@@ -392,15 +397,14 @@ def compare_scenarios(*, session: Session, left_id: int, right_id: int) -> Compa
     right = scenario_detail(session=session, scenario_id=right_id)
     if left is None or right is None:
         return None
-    a_label, b_label = f"A · {left.name}", f"B · {right.name}"
-    summary = pd.DataFrame(
+    summary = frame_of(
         [
             (concept, a_value, b_value)
             for (concept, a_value), (_, b_value) in zip(
                 summary_rows(left), summary_rows(right), strict=True
             )
         ],
-        columns=["Concepte", a_label, b_label],
+        ["concept", "left", "right"],
     )
     merged = left.activities.merge(
         right.activities[["code", "selected", "reason"]],
@@ -411,20 +415,25 @@ def compare_scenarios(*, session: Session, left_id: int, right_id: int) -> Compa
     merged = merged[merged["selected_a"].fillna(False) != merged["selected_b"].fillna(False)]
     changes = pd.DataFrame(
         {
-            "Canvi": merged["selected_b"].map({True: "Entra a B", False: "Surt a B"}),
-            "Codi": merged["code"],
-            "Activitat": merged["title"],
-            "Cost": merged["cost_eur"].map(lambda v: fmt_eur(v, 0)),
-            "Motiu a A": merged["reason_a"].fillna(""),
-            "Motiu a B": merged["reason_b"].fillna(""),
-            "Conveni": merged["conveni"].map(_yes_no),
-            "Eix": merged["axis"].map(PLAN_AXIS),
-        }
-    ).sort_values(["Canvi", "Codi"], ignore_index=True)
+            "change": merged["selected_b"].map({True: "enters", False: "leaves"}),
+            "code": merged["code"],
+            "title": merged["title"],
+            "cost_eur": merged["cost_eur"],
+            "reason_a": merged["reason_a"].fillna(""),
+            "reason_b": merged["reason_b"].fillna(""),
+            "conveni": merged["conveni"],
+            "axis": merged["axis"],
+        },
+        columns=CHANGE_COLUMNS,
+    ).sort_values(["change", "code"], ignore_index=True)
     return Comparison(left=left, right=right, summary=summary, changes=changes)
 
 
-def activities_sheet(detail: ScenarioDetail) -> pd.DataFrame:
+# The workbook for the minutes is a document people read and file: its sheets carry Catalan
+# headers, as the importer's and the backup's files do.
+
+
+def _activities_sheet(detail: ScenarioDetail) -> pd.DataFrame:
     """Every activity with its decision, numbers kept as numbers for the spreadsheet."""
     frame = detail.activities
     return pd.DataFrame(
@@ -443,7 +452,7 @@ def activities_sheet(detail: ScenarioDetail) -> pd.DataFrame:
     )
 
 
-def axis_sheet(detail: ScenarioDetail) -> pd.DataFrame:
+def _axis_sheet(detail: ScenarioDetail) -> pd.DataFrame:
     frame = detail.activities.assign(
         funded_cost=lambda f: f["cost_eur"].where(f["selected"], 0.0),
         cut_cost=lambda f: f["cost_eur"].where(~f["selected"], 0.0),
@@ -470,15 +479,15 @@ def scenario_workbook(*, session: Session, scenario_id: int) -> bytes:
     detail = scenario_detail(session=session, scenario_id=scenario_id)
     if detail is None:
         raise ValidationError(["Aquest escenari ja no existeix."])
-    summary = pd.DataFrame(
+    summary = frame_of(
         [("Escenari", detail.name), ("Any del pla", str(detail.year)), *summary_rows(detail)]
         + ([("Notes", detail.notes)] if detail.notes else []),
-        columns=["Concepte", "Valor"],
+        ["Concepte", "Valor"],
     )
     return xlsx_bytes(
         {
             "Escenari": summary,
-            "Activitats": activities_sheet(detail),
-            "Per eix": axis_sheet(detail),
+            "Activitats": _activities_sheet(detail),
+            "Per eix": _axis_sheet(detail),
         }
     )

@@ -7,12 +7,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from db.session import session_scope
 from services import plan
-from services.errors import ValidationError
-from ui.data import get_engine, query
-from ui.feedback import after_write
-from ui.layout import current_username, presentation_mode
+from ui.data import query
+from ui.layout import presentation_mode
+from ui.writes import write
 
 # The editor's key changes after a save, so it starts again from the saved plan.
 GENERATION_KEY = "prioritzacio_editor_generation"
@@ -20,6 +18,11 @@ GENERATION_KEY = "prioritzacio_editor_generation"
 
 def editor_key() -> str:
     return f"prioritzacio_editor_{st.session_state.get(GENERATION_KEY, 0)}"
+
+
+def _start_again() -> None:
+    """A new editor, drawn from the plan as saved (the edits in the old one are dropped)."""
+    st.session_state[GENERATION_KEY] = st.session_state.get(GENERATION_KEY, 0) + 1
 
 
 def _column_config(caps: dict[str, int]) -> dict[str, object]:
@@ -94,21 +97,15 @@ def activity_editor(year: int) -> None:
         icon=":material/save:",
     )
     if discard_column.button("Descarta", disabled=not edits, key="prioritzacio_editor_discard"):
-        st.session_state[GENERATION_KEY] = st.session_state.get(GENERATION_KEY, 0) + 1
+        _start_again()
         st.rerun()
     count_column.caption(f"{len(edits)} activitats modificades" if edits else "Cap canvi pendent.")
-    if not save:
-        return
-    try:
-        with session_scope(get_engine()) as session:
-            changed = plan.update_activities(
-                session=session, year=year, edits=edits, username=current_username()
-            )
-    except ValidationError as error:
-        st.error(
-            "No s'ha desat cap canvi:\n" + "\n".join(f"- {m}" for m in error.messages),
-            icon=":material/error:",
+    if save:
+        write(
+            plan.update_activities,
+            refused="No s'ha desat cap canvi:",
+            success=lambda changed: f"Activitats desades: {changed}. L'escenari s'ha recalculat.",
+            on_success=lambda _: _start_again(),
+            year=year,
+            edits=edits,
         )
-    else:
-        st.session_state[GENERATION_KEY] = st.session_state.get(GENERATION_KEY, 0) + 1
-        after_write(f"Activitats desades: {changed}. L'escenari s'ha recalculat.")

@@ -5,14 +5,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from db.session import session_scope
 from services import scenarios
-from services.errors import ValidationError
 from services.formatting import fmt_date, fmt_eur, fmt_number
-from ui.data import get_engine, query
-from ui.feedback import after_write
-from ui.layout import current_username
+from services.labels import PLAN_AXIS
+from ui.data import query
 from ui.tables import XLSX_MIME, data_table
+from ui.widgets import pick
+from ui.writes import write
+
+CHANGE_LABELS = {"enters": "Entra a B", "leaves": "Surt a B"}
 
 
 def _rows_height(rows: int) -> int:
@@ -36,24 +37,36 @@ def _list_table(saved: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _changes_table(changes: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "Canvi": changes["change"].map(CHANGE_LABELS),
+            "Codi": changes["code"],
+            "Activitat": changes["title"],
+            "Cost": changes["cost_eur"].map(lambda v: fmt_eur(v, 0)),
+            "Motiu a A": changes["reason_a"],
+            "Motiu a B": changes["reason_b"],
+            "Conveni": changes["conveni"].map(lambda v: "Sí" if v else "No"),
+            "Eix": changes["axis"].map(PLAN_AXIS),
+        }
+    )
+
+
 def _comparison(names: dict[int, str]) -> None:
     st.subheader("Compara dos escenaris")
-    ids = list(names)
     left_column, right_column = st.columns(2)
-    left = left_column.selectbox(
+    left = pick(
         "Escenari A",
-        ids,
-        format_func=names.get,
-        index=min(1, len(ids) - 1),
+        names,
+        index=min(1, len(names) - 1),
         key="prioritzacio_compare_a",
+        container=left_column,
     )
-    right = right_column.selectbox(
-        "Escenari B", ids, format_func=names.get, index=0, key="prioritzacio_compare_b"
-    )
+    right = pick("Escenari B", names, index=0, key="prioritzacio_compare_b", container=right_column)
     if left is None or right is None or left == right:
         st.info("Trieu dos escenaris diferents per veure què canvia de l'un a l'altre.")
         return
-    comparison = query(scenarios.compare_scenarios, left_id=int(left), right_id=int(right))
+    comparison = query(scenarios.compare_scenarios, left_id=left, right_id=right)
     if comparison is None:
         st.warning("Un dels escenaris ja no existeix.")
         return
@@ -66,16 +79,22 @@ def _comparison(names: dict[int, str]) -> None:
         comparison.summary,
         key="prioritzacio_compare_summary",
         file_name="comparacio",
+        labels={
+            "concept": "Concepte",
+            "left": f"A · {comparison.left.name}",
+            "right": f"B · {comparison.right.name}",
+        },
         height=_rows_height(len(comparison.summary)),
     )
-    if comparison.changes.empty:
+    changes = comparison.changes
+    if changes.empty:
         st.info("Els dos escenaris financen exactament les mateixes activitats.")
         return
-    entering = int((comparison.changes["Canvi"] == "Entra a B").sum())
-    leaving = len(comparison.changes) - entering
+    entering = int((changes["change"] == "enters").sum())
+    leaving = len(changes) - entering
     st.markdown(f"**Què canvia de A a B:** {entering} activitats hi entren i {leaving} en surten.")
     data_table(
-        comparison.changes,
+        _changes_table(changes),
         key="prioritzacio_compare_changes",
         file_name="canvis",
         column_config={
@@ -88,16 +107,14 @@ def _comparison(names: dict[int, str]) -> None:
 
 def _export_and_delete(names: dict[int, str]) -> None:
     st.subheader("Exporta o esborra")
-    chosen = st.selectbox(
-        "Escenari", list(names), format_func=names.get, key="prioritzacio_export_choice"
-    )
+    chosen = pick("Escenari", names, index=0, key="prioritzacio_export_choice")
     if chosen is None:
         return
     name = names[chosen]
     export_column, delete_column = st.columns([1, 1], width=520)
     export_column.download_button(
         "Exporta a XLSX per a l'acta",
-        data=query(scenarios.scenario_workbook, scenario_id=int(chosen)),
+        data=query(scenarios.scenario_workbook, scenario_id=chosen),
         file_name=f"escenari_{name}.xlsx",
         mime=XLSX_MIME,
         icon=":material/download:",
@@ -109,16 +126,12 @@ def _export_and_delete(names: dict[int, str]) -> None:
     ):
         st.markdown(f"Segur que voleu esborrar l'escenari «{name}»?")
         if st.button("Sí, esborra'l", type="primary", key="prioritzacio_delete"):
-            try:
-                with session_scope(get_engine()) as session:
-                    scenarios.delete_scenario(
-                        session=session, scenario_id=int(chosen), username=current_username()
-                    )
-            except ValidationError as error:
-                for message in error.messages:
-                    st.error(message)
-            else:
-                after_write(f"Escenari «{name}» esborrat.")
+            write(
+                scenarios.delete_scenario,
+                refused="No s'ha esborrat l'escenari:",
+                success=f"Escenari «{name}» esborrat.",
+                scenario_id=chosen,
+            )
 
 
 def saved_scenarios(year: int) -> None:
@@ -130,7 +143,7 @@ def saved_scenarios(year: int) -> None:
         )
         return
     data_table(_list_table(saved), key="prioritzacio_saved", file_name="escenaris")
-    names = dict(zip(saved["scenario_id"].astype(int), saved["name"], strict=True))
+    names = {int(i): str(name) for i, name in zip(saved["scenario_id"], saved["name"], strict=True)}
     if len(names) < 2:
         st.info("Deseu un altre escenari per poder-los comparar.")
     else:

@@ -139,6 +139,15 @@ def test_save_two_scenarios_and_compare_them(app_on: Callable[..., AppTest], pla
     assert "Nom: ja hi ha un escenari" in app.error[0].value
     assert _count(plan_url, Scenario) == 2
 
+    with Session(make_engine(plan_url)) as session:
+        chosen = session.scalar(select(Scenario.id).where(Scenario.name == "Conveni prorrogat"))
+    app.selectbox(key="prioritzacio_export_choice").set_value(chosen).run()
+    app = app.button(key="prioritzacio_delete").click().run()
+    assert not app.exception
+    assert "Escenari «Conveni prorrogat» esborrat." in app.success[0].value
+    assert set(_table(app, having="Escenari")["Escenari"]) == {"Sense pròrroga"}
+    assert _count(plan_url, Scenario) == 1
+
 
 def _edit_cells(app: AppTest, rows: dict[int, dict[str, object]]) -> AppTest:
     app.session_state[EDITOR] = {"edited_rows": rows, "added_rows": [], "deleted_rows": []}

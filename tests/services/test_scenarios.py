@@ -132,18 +132,18 @@ def test_compare_conveni_extended_with_no_extension(plan_2026: Session) -> None:
 
     comparison = compare_scenarios(session=session, left_id=extended, right_id=without)
     assert comparison is not None
-    summary = comparison.summary.set_index("Concepte")
-    assert list(summary.columns) == ["A · Conveni prorrogat", "B · Sense pròrroga"]
+    summary = comparison.summary.set_index("concept")
+    assert (comparison.left.name, comparison.right.name) == ("Conveni prorrogat", "Sense pròrroga")
     assert summary.loc["Disponible"].tolist() == ["150.000\u00a0€", "60.000\u00a0€"]
     assert summary.loc["Conveni prorrogat"].tolist() == ["Sí", "No"]
     changes = comparison.changes
     funded_a = set(comparison.left.funded["code"])
     funded_b = set(comparison.right.funded["code"])
-    assert set(changes.loc[changes["Canvi"] == "Surt a B", "Codi"]) == funded_a - funded_b
-    assert set(changes.loc[changes["Canvi"] == "Entra a B", "Codi"]) == funded_b - funded_a
-    leaving = changes[changes["Canvi"] == "Surt a B"]
-    assert not leaving.empty and all(leaving["Motiu a B"].str.len() > 0)
-    assert all(leaving["Motiu a A"] == "")
+    assert set(changes.loc[changes["change"] == "leaves", "code"]) == funded_a - funded_b
+    assert set(changes.loc[changes["change"] == "enters", "code"]) == funded_b - funded_a
+    leaving = changes[changes["change"] == "leaves"]
+    assert not leaving.empty and all(leaving["reason_b"].str.len() > 0)
+    assert all(leaving["reason_a"] == "")
 
 
 def test_workbook_for_the_minutes(plan_2026: Session) -> None:

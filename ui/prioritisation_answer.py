@@ -1,0 +1,134 @@
+"""The optimiser's answer on the page: what is funded, what is cut and why, the totals by
+axis, and the mandatory activities when even they do not fit."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from services import optimiser
+from services.formatting import fmt_eur, fmt_number, fmt_percent
+from services.labels import PLAN_AXIS
+from services.optimiser import Plan, Solution
+from ui.tables import data_table
+
+
+def fmt_hours(value: float) -> str:
+    """Hours as people write them: no decimals for whole hours, one otherwise."""
+    return fmt_number(value, 0 if float(value).is_integer() else 1)
+
+
+def _yes(value: bool) -> str:
+    return "Sí" if value else ""
+
+
+def _activity_rows(frame: pd.DataFrame, *, with_reason: bool) -> pd.DataFrame:
+    columns: dict[str, pd.Series] = {
+        "Codi": frame["code"],
+        "Activitat": frame["title"],
+    }
+    if with_reason:
+        # The reason is what the Commission reads first: next to the title, never off screen.
+        columns["Motiu"] = frame["reason"]
+    columns |= {
+        "Cost": frame["cost_eur"].map(lambda v: fmt_eur(v, 0)),
+        "Hores": frame["staff_hours"].map(fmt_hours),
+        "Valor": frame["value"].map(fmt_number),
+        "Conveni": frame["conveni"].map(_yes),
+        "Obligatòria": frame["mandatory"].map(_yes),
+        "Eix": frame["axis"].map(PLAN_AXIS),
+    }
+    return pd.DataFrame(columns)
+
+
+_ACTIVITY_COLUMNS = {
+    "Codi": st.column_config.TextColumn(width="small"),
+    "Activitat": st.column_config.TextColumn(width="large"),
+    "Motiu": st.column_config.TextColumn(width="large"),
+}
+
+
+def _shortfalls(plan: Plan, result: Solution) -> None:
+    st.error(
+        "**Les activitats obligatòries no hi caben**, ni deixant fora totes les altres:\n"
+        + "\n".join(f"- {shortfall.message}" for shortfall in result.shortfalls),
+        icon=":material/block:",
+    )
+    codes = {code for shortfall in result.shortfalls for code in shortfall.codes}
+    frame = optimiser.decisions_frame(plan, result)
+    data_table(
+        _activity_rows(frame[frame["code"].isin(codes)], with_reason=False).drop(columns=["Valor"]),
+        key="prioritzacio_mandatory",
+        file_name="activitats_obligatories",
+    )
+
+
+def _metrics(plan: Plan, result: Solution) -> None:
+    cells = st.columns(5)
+    cells[0].metric(
+        "Activitats finançades",
+        f"{len(result.selected)} de {len(plan.activities)}",
+        border=True,
+    )
+    cells[1].metric("Cost finançat", fmt_eur(result.cost_eur, 0), border=True)
+    cells[2].metric("Diners sobrants", fmt_eur(result.budget_left_eur, 0), border=True)
+    cells[3].metric("Hores sobrants", f"{fmt_hours(float(result.hours_left))} h", border=True)
+    cells[4].metric(
+        "Part del Conveni",
+        fmt_percent(result.conveni_share),
+        border=True,
+        help="Part del cost finançat que va a activitats vinculades al Conveni.",
+    )
+
+
+def _axis_table(plan: Plan, result: Solution) -> None:
+    totals = optimiser.axis_totals(plan, result)
+    table = pd.DataFrame(
+        {
+            "Eix": totals["axis"].map(PLAN_AXIS),
+            "Finançades": [
+                f"{funded} de {count}"
+                for funded, count in zip(totals["funded"], totals["activities"], strict=True)
+            ],
+            "Cost finançat": totals["funded_cost_eur"].map(lambda v: fmt_eur(v, 0)),
+            "Cost retallat": totals["cut_cost_eur"].map(lambda v: fmt_eur(v, 0)),
+            "Hores finançades": totals["funded_hours"].map(fmt_hours),
+        }
+    )
+    data_table(table, key="prioritzacio_axes", file_name="prioritzacio_per_eix")
+
+
+def show_solution(plan: Plan, result: Solution) -> None:
+    if not result.feasible:
+        _shortfalls(plan, result)
+        return
+    if not result.proven_optimal:
+        st.warning(
+            "El càlcul ha arribat al temps màxim: la selecció compleix totes les condicions, "
+            "però potser no és la millor possible."
+        )
+    _metrics(plan, result)
+    frame = optimiser.decisions_frame(plan, result)
+    funded, cut = frame[frame["selected"]], frame[~frame["selected"]]
+    st.subheader("Què queda fora i per què")
+    if cut.empty:
+        st.info("Amb aquests recursos es poden finançar totes les activitats del pla.")
+    else:
+        data_table(
+            _activity_rows(cut, with_reason=True),
+            key="prioritzacio_cut",
+            file_name="activitats_retallades",
+            column_config=_ACTIVITY_COLUMNS,
+        )
+    st.subheader("Què es finança")
+    if funded.empty:
+        st.info("Amb aquests recursos no es pot finançar cap activitat.")
+    else:
+        data_table(
+            _activity_rows(funded, with_reason=False),
+            key="prioritzacio_funded",
+            file_name="activitats_financades",
+            column_config=_ACTIVITY_COLUMNS,
+        )
+    st.subheader("Per eix del pla")
+    _axis_table(plan, result)
