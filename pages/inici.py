@@ -12,12 +12,21 @@ import streamlit as st
 from services import follow_up, overview
 from services.clock import catalan_today
 from services.formatting import fmt_date, fmt_eur, fmt_long_date, fmt_number, fmt_percent
+from settings import load_settings
 from ui.data import query
 from ui.navigation import app_pages
 from ui.tables import data_table
 
 URGENT = [follow_up.FollowUpStatus.OVERDUE, follow_up.FollowUpStatus.NEVER]
 TO_CONTACT = [*URGENT, follow_up.FollowUpStatus.DUE_SOON]
+EVENT_LABELS = {
+    "held_on": "Data",
+    "event": "Esdeveniment",
+    "kind": "Tipus",
+    "format": "Format",
+    "place": "Lloc",
+    "registrations": "Inscripcions",
+}
 
 
 def _delta(now: int, before: int) -> str:
@@ -152,7 +161,8 @@ def render() -> None:
 
     left, right = st.columns([3, 2])
     with left:
-        _to_contact(query(follow_up.member_status, today=today))
+        cadence = follow_up.Cadence.from_settings(load_settings())
+        _to_contact(query(follow_up.member_status, today=today, cadence=cadence))
     with right:
         _stuck(today)
         st.subheader("Propers esdeveniments (14 dies)")
@@ -160,16 +170,23 @@ def render() -> None:
         if events.empty:
             st.caption("No hi ha cap esdeveniment previst en els propers 14 dies.")
         else:
-            events["Data"] = events["Data"].map(fmt_date)
-            data_table(events, key="inici_events", file_name="propers_esdeveniments")
+            data_table(
+                events.assign(held_on=events["held_on"].map(fmt_date)),
+                key="inici_events",
+                file_name="propers_esdeveniments",
+                labels=EVENT_LABELS,
+            )
         by_province = query(overview.members_by_province, today=today)
         st.altair_chart(
             alt.Chart(by_province, title="Membres actius per demarcació")
             .mark_bar()
             .encode(
-                x=alt.X("Membres:Q"),
-                y=alt.Y("Demarcació:N", sort="-x", title=None),
-                tooltip=["Demarcació", "Membres"],
+                x=alt.X("members:Q", title="Membres"),
+                y=alt.Y("province:N", sort="-x", title=None),
+                tooltip=[
+                    alt.Tooltip("province:N", title="Demarcació"),
+                    alt.Tooltip("members:Q", title="Membres"),
+                ],
             ),
             width="stretch",
         )

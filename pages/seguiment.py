@@ -10,12 +10,14 @@ import streamlit as st
 from services import follow_up, member_file
 from services.clock import catalan_today
 from services.formatting import fmt_date_column, fmt_number
+from settings import load_settings
 from ui import advisory
 from ui import follow_up_panels as widgets
 from ui.data import query
 from ui.feedback import show_flash
 from ui.layout import presentation_mode
 from ui.tables import data_table
+from ui.widgets import pick
 
 FILTERS = [
     ("status", "Estat", "seguiment_status"),
@@ -54,6 +56,25 @@ def _status_table(shown: pd.DataFrame) -> None:
     data_table(table, key="seguiment_members", file_name="seguiment_membres", height=380)
 
 
+PERSON_LABELS = {
+    "name": "Nom",
+    "role": "Rol",
+    "position": "Càrrec",
+    "email": "Correu",
+    "phone": "Telèfon",
+    "consent_contact": "Consent contacte",
+}
+ADVISORY_LABELS = {
+    "requested_on": "Sol·licitat",
+    "kind": "Tipus",
+    "topic": "Tema",
+    "status": "Estat",
+    "hours": "Hores",
+    "mentor": "Mentor",
+}
+EVENT_LABELS = {"held_on": "Data", "event": "Esdeveniment", "kind": "Tipus"}
+
+
 def _member_file(member_id: int, today: date) -> None:
     profile = query(member_file.member_profile, member_id=member_id, today=today)
     if profile is None:
@@ -76,31 +97,41 @@ def _member_file(member_id: int, today: date) -> None:
                 st.info("Aquest membre no té cap persona de contacte registrada.")
             else:
                 data_table(
-                    persons.drop(columns="person_id"),
+                    persons,
                     key="seguiment_persons",
                     file_name="persones_de_contacte",
+                    labels=PERSON_LABELS,
                 )
     with tabs[3]:
         advisories = query(member_file.member_advisories, member_id=member_id)
         if advisories.empty:
             st.info("Cap assessorament ni mentoria registrats.")
         else:
-            advisories["Sol·licitat"] = fmt_date_column(advisories["Sol·licitat"])
-            data_table(advisories, key="seguiment_advisories", file_name="assessoraments")
+            data_table(
+                advisories.assign(requested_on=fmt_date_column(advisories["requested_on"])),
+                key="seguiment_advisories",
+                file_name="assessoraments",
+                labels=ADVISORY_LABELS,
+            )
     with tabs[4]:
         events = query(member_file.member_events, member_id=member_id, today=today)
         if events.empty:
             st.info("Aquest membre no ha assistit a cap esdeveniment.")
         else:
-            events["Data"] = fmt_date_column(events["Data"])
-            data_table(events, key="seguiment_events", file_name="esdeveniments_del_membre")
+            data_table(
+                events.assign(held_on=fmt_date_column(events["held_on"])),
+                key="seguiment_events",
+                file_name="esdeveniments_del_membre",
+                labels=EVENT_LABELS,
+            )
 
 
 def render() -> None:
     today = catalan_today()
     st.title("Seguiment de membres")
     show_flash()
-    statuses = query(follow_up.member_status, today=today)
+    cadence = follow_up.Cadence.from_settings(load_settings())
+    statuses = query(follow_up.member_status, today=today, cadence=cadence)
     if statuses.empty:
         st.info("No hi ha cap membre actiu. Importeu-los o carregueu la demo (`make demo`).")
         return
@@ -145,17 +176,14 @@ def _members(statuses: pd.DataFrame, today: date) -> None:
     st.divider()
     # The filtered list first; with no match, any member can still be opened.
     pickable = shown if not shown.empty else statuses
-    names = dict(zip(pickable["member_id"], pickable["member"], strict=True))
-    member_id = st.selectbox(
+    member_id = pick(
         "Obre la fitxa d'un membre",
-        list(names),
-        format_func=names.get,
-        index=None,
+        dict(zip(pickable["member_id"].tolist(), pickable["member"], strict=True)),
         placeholder="Tria un membre…",
         key="seguiment_member",
     )
     if member_id is not None:
-        _member_file(int(member_id), today)
+        _member_file(member_id, today)
 
 
 if __name__ == "__main__":

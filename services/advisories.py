@@ -20,6 +20,7 @@ from db.models import (
     Topic,
 )
 from services.clauses import active_member_clause
+from services.frames import frame_of
 from services.labels import ADVISORY_KIND, ADVISORY_STATUS, REFERRAL
 
 OPEN_STATUSES = (AdvisoryStatus.REQUESTED, AdvisoryStatus.IN_PROGRESS)
@@ -38,11 +39,11 @@ def needs_by_quarter(*, session: Session, today: date, quarters: int = 8) -> pd.
         .join(Topic, Topic.id == InteractionNeed.topic_id)
         .where(Interaction.occurred_on.between(start, today))
     ).all()
-    frame = pd.DataFrame(rows, columns=["date", "Tema"])
+    frame = frame_of(rows, ["date", "topic"])
     if frame.empty:
-        return pd.DataFrame(columns=["Trimestre", "Tema", "Necessitats"])
-    frame["Trimestre"] = frame["date"].map(lambda d: f"{d.year} T{(d.month - 1) // 3 + 1}")
-    return frame.groupby(["Trimestre", "Tema"]).size().reset_index(name="Necessitats")
+        return pd.DataFrame(columns=["quarter", "topic", "needs"])
+    frame["quarter"] = frame["date"].map(lambda d: f"{d.year} T{(d.month - 1) // 3 + 1}")
+    return frame.groupby(["quarter", "topic"]).size().reset_index(name="needs")
 
 
 def referrals_without_follow_up(*, session: Session, today: date) -> pd.DataFrame:
@@ -66,9 +67,9 @@ def referrals_without_follow_up(*, session: Session, today: date) -> pd.DataFram
         )
         .order_by(Interaction.occurred_on)
     ).all()
-    frame = pd.DataFrame(rows, columns=["Membre", "Data", "Derivació", "Resum"])
-    frame["Derivació"] = frame["Derivació"].map(REFERRAL)
-    frame.insert(2, "Dies sense resposta", [(today - d).days for d in frame["Data"]])
+    frame = frame_of(rows, ["member", "occurred_on", "referral", "summary"])
+    frame["referral"] = frame["referral"].map(REFERRAL)
+    frame.insert(2, "days_waiting", [(today - d).days for d in frame["occurred_on"]])
     return frame
 
 
@@ -81,10 +82,11 @@ def open_advisories(*, session: Session) -> pd.DataFrame:
         .group_by(Topic.name, Advisory.kind, Advisory.status)
         .order_by(Topic.name)
     ).all()
-    frame = pd.DataFrame(rows, columns=["Tema", "Tipus", "Estat", "Sol·licituds"])
-    frame["Tema"] = frame["Tema"].fillna("Sense tema")
-    frame["Tipus"] = frame["Tipus"].map(ADVISORY_KIND)
-    frame["Estat"] = frame["Estat"].map(ADVISORY_STATUS)
+    frame = frame_of(rows, ["topic", "kind", "status", "requests"])
+    # Shown as is: the requests with no topic, as one group.
+    frame["topic"] = frame["topic"].fillna("Sense tema")
+    frame["kind"] = frame["kind"].map(ADVISORY_KIND)
+    frame["status"] = frame["status"].map(ADVISORY_STATUS)
     return frame
 
 
@@ -97,7 +99,7 @@ def mentor_pairs(*, session: Session, today: date) -> pd.DataFrame:
         .where(active_member_clause(today))
         .order_by(mentor.name, Member.name)
     ).all()
-    return pd.DataFrame(rows, columns=["Mentor", "Membre acompanyat", "Alta"])
+    return frame_of(rows, ["mentor", "mentee", "joined_on"])
 
 
 @dataclass(frozen=True)
@@ -118,8 +120,10 @@ class CcprBag:
         return self.used_hours / self.bag_hours if self.bag_hours else 0.0
 
 
-def ccpr_bag(*, session: Session, year: int, bag_hours: float = 50) -> CcprBag:
-    """Hours of the CCPR expert service used in ``year`` (not cancelled), and by whom."""
+def ccpr_bag(*, session: Session, year: int, bag_hours: float) -> CcprBag:
+    """Hours of the CCPR expert service used in ``year`` (not cancelled), and by whom, against
+    a bag of ``bag_hours``: the caller passes ``settings.ccpr_bag_hours``, so the cached
+    query keys on it."""
     rows = session.execute(
         select(Member.name, Municipality.population, func.sum(Advisory.hours))
         .join(Member, Member.id == Advisory.member_id)
@@ -132,11 +136,11 @@ def ccpr_bag(*, session: Session, year: int, bag_hours: float = 50) -> CcprBag:
         .group_by(Member.name, Municipality.population)
         .order_by(func.sum(Advisory.hours).desc())
     ).all()
-    by_member = pd.DataFrame(rows, columns=["Membre", "Població", "Hores"])
-    by_member["Hores"] = by_member["Hores"].astype(float)
+    by_member = frame_of(rows, ["member", "population", "hours"])
+    by_member["hours"] = by_member["hours"].astype(float)
     return CcprBag(
         year=year,
         bag_hours=float(bag_hours),
-        used_hours=float(by_member["Hores"].sum()),
+        used_hours=float(by_member["hours"].sum()),
         by_member=by_member,
     )

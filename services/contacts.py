@@ -23,7 +23,7 @@ from db.models import (
     Referral,
     Topic,
 )
-from services.audit import record_change
+from services.audit import add_audited, record_change
 from services.errors import ValidationError
 from services.formatting import fmt_date
 from services.labels import ONBOARDING_STEP
@@ -103,14 +103,11 @@ def log_contact(*, session: Session, form: ContactForm, today: date, username: s
         next_contact_on=form.next_contact_on,
         needs=list(topics),
     )
-    session.add(interaction)
-    session.flush()
-    record_change(
+    add_audited(
         session,
+        interaction,
         username=username,
-        action=AuditAction.CREATE,
-        table="interaction",
-        record_id=interaction.id,
+        # The needs as topic codes, which a snapshot of the columns would leave out.
         after={
             "member_id": member.id,
             "occurred_on": interaction.occurred_on.isoformat(),
@@ -147,10 +144,15 @@ def mark_onboarding_step(
             OnboardingStep.member_id == member_id, OnboardingStep.step == step
         )
     )
-    before = None if row is None else (row.done_on.isoformat() if row.done_on else None)
     if row is None:
-        row = OnboardingStep(member_id=member_id, step=step)
-        session.add(row)
+        # A step outside the member's protocol so far: the tick creates it.
+        add_audited(
+            session,
+            OnboardingStep(member_id=member_id, step=step, done_on=done_on),
+            username=username,
+        )
+        return
+    before = {"done_on": row.done_on.isoformat() if row.done_on else None}
     row.done_on = done_on
     session.flush()
     record_change(
@@ -159,6 +161,6 @@ def mark_onboarding_step(
         action=AuditAction.UPDATE,
         table="onboarding_step",
         record_id=row.id,
-        before={"done_on": before},
+        before=before,
         after={"done_on": done_on.isoformat() if done_on else None},
     )

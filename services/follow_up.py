@@ -23,7 +23,9 @@ from db.models import (
     Province,
 )
 from services.clauses import active_member_clause
+from services.frames import frame_of
 from services.labels import MEMBER_KIND
+from settings import Settings
 
 # "Toca aviat": the next contact falls within this many days.
 DUE_SOON_DAYS = 14
@@ -49,8 +51,22 @@ STATUS_ORDER = [
 
 @dataclass(frozen=True)
 class Cadence:
-    regular_days: int = 90
-    onboarding_days: int = 30
+    """Days between contacts with a member: routinely, and while its onboarding is in progress.
+
+    The caller builds it from the settings and passes it to ``member_status`` rather than the
+    service reading the settings itself: the UI caches that query on its arguments, so a
+    changed setting changes the cache key and is never served a status computed with the old
+    cadence. Frozen, so it hashes as a cache key."""
+
+    regular_days: int
+    onboarding_days: int
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Cadence:
+        return cls(
+            regular_days=settings.follow_up_cadence_days,
+            onboarding_days=settings.onboarding_cadence_days,
+        )
 
 
 def classify(
@@ -66,22 +82,8 @@ def classify(
     return FollowUpStatus.UP_TO_DATE, 0
 
 
-def _onboarding_frame(session: Session, member_ids: list[int]) -> pd.DataFrame:
-    rows = session.execute(
-        select(OnboardingStep.member_id, OnboardingStep.step, OnboardingStep.done_on).where(
-            OnboardingStep.member_id.in_(member_ids)
-        )
-    ).all()
-    return pd.DataFrame(rows, columns=["member_id", "step", "done_on"])
-
-
 def onboarding_progress(*, session: Session, today: date) -> pd.DataFrame:
     """One row per active member with a welcome protocol: steps done, progress, stuck."""
-    members = session.execute(
-        select(Member.id, Member.name, Member.joined_on, Member.mentor_id).where(
-            active_member_clause(today)
-        )
-    ).all()
     columns = [
         "member_id",
         "member",
@@ -94,39 +96,44 @@ def onboarding_progress(*, session: Session, today: date) -> pd.DataFrame:
         "stuck",
         "days_without_progress",
     ]
-    steps = _onboarding_frame(session, [m.id for m in members])
-    if steps.empty:
-        return pd.DataFrame(columns=columns)
-    by_member = {m.id: m for m in members}
+    members: dict[int, tuple[str, date]] = {}
+    steps: dict[int, list[date | None]] = {}
+    for member_id, name, joined_on, done_on in session.execute(
+        select(Member.id, Member.name, Member.joined_on, OnboardingStep.done_on)
+        .join(OnboardingStep, OnboardingStep.member_id == Member.id)
+        .where(active_member_clause(today))
+    ):
+        members[member_id] = (name, joined_on)
+        steps.setdefault(member_id, []).append(done_on)
     result = []
-    for member_id, group in steps.groupby("member_id"):
-        member = by_member[int(member_id)]
-        done = group["done_on"].dropna()
-        last_step_on = max(done) if len(done) else None
-        complete = len(done) == len(group)
+    for member_id, dates in steps.items():
+        name, joined_on = members[member_id]
+        done = [d for d in dates if d is not None]
+        last_step_on = max(done, default=None)
+        complete = len(done) == len(dates)
         # A member who joined recently is not stuck just because nothing is done yet.
-        reference = last_step_on or member.joined_on
-        days_idle = (today - reference).days
+        days_idle = (today - (last_step_on or joined_on)).days
         result.append(
-            {
-                "member_id": int(member_id),
-                "member": member.name,
-                "joined_on": member.joined_on,
-                "steps_done": len(done),
-                "steps_total": len(group),
-                "progress": len(done) / len(group),
-                "last_step_on": last_step_on,
-                "complete": complete,
-                "stuck": (not complete) and days_idle > STUCK_AFTER_DAYS,
-                "days_without_progress": 0 if complete else days_idle,
-            }
+            (
+                member_id,
+                name,
+                joined_on,
+                len(done),
+                len(dates),
+                len(done) / len(dates),
+                last_step_on,
+                complete,
+                (not complete) and days_idle > STUCK_AFTER_DAYS,
+                0 if complete else days_idle,
+            )
         )
-    return pd.DataFrame(result, columns=columns).sort_values("member").reset_index(drop=True)
+    return frame_of(result, columns).sort_values("member").reset_index(drop=True)
 
 
-def member_status(*, session: Session, today: date, cadence: Cadence = Cadence()) -> pd.DataFrame:
-    """Every active member with its last contact, next contact due and follow-up status,
-    most urgent first. Members who left the network are not listed."""
+def member_status(*, session: Session, today: date, cadence: Cadence) -> pd.DataFrame:
+    """Every active member with its last contact, next contact due (by ``cadence``, unless the
+    last contact set one) and follow-up status, most urgent first. Members who left the
+    network are not listed."""
     owner = aliased(AppUser)
     members = session.execute(
         select(
@@ -164,28 +171,15 @@ def member_status(*, session: Session, today: date, cadence: Cadence = Cadence()
         return pd.DataFrame(columns=columns)
 
     # The latest contact up to today per member; on a day with two contacts, the later entry.
-    contacts = pd.DataFrame(
-        session.execute(
-            select(
-                Interaction.member_id,
-                Interaction.occurred_on,
-                Interaction.next_contact_on,
-                Interaction.id,
-            ).where(Interaction.occurred_on <= today)
-        ).all(),
-        columns=["member_id", "occurred_on", "next_contact_on", "id"],
-    )
-    latest = (
-        contacts.sort_values(["occurred_on", "id"]).groupby("member_id").tail(1)
-        if not contacts.empty
-        else contacts
-    )
-    last_by_member = {
-        int(row.member_id): (row.occurred_on, row.next_contact_on)
-        for row in latest.itertuples(index=False)
-    }
+    last_by_member: dict[int, tuple[date, date | None]] = {}
+    for member_id, occurred_on, next_contact_on in session.execute(
+        select(Interaction.member_id, Interaction.occurred_on, Interaction.next_contact_on)
+        .where(Interaction.occurred_on <= today)
+        .order_by(Interaction.occurred_on, Interaction.id)
+    ):
+        last_by_member[member_id] = (occurred_on, next_contact_on)
     onboarding = onboarding_progress(session=session, today=today)
-    in_onboarding = set(onboarding.loc[~onboarding["complete"], "member_id"].astype(int))
+    in_onboarding = set(onboarding.loc[~onboarding["complete"], "member_id"].tolist())
 
     rows = []
     for m in members:
@@ -195,28 +189,26 @@ def member_status(*, session: Session, today: date, cadence: Cadence = Cadence()
         if last_contact is None:
             next_due = joined_on + timedelta(days=days)
         else:
-            next_due = (
-                explicit_next if pd.notna(explicit_next) else last_contact + timedelta(days=days)
-            )
+            next_due = explicit_next or last_contact + timedelta(days=days)
         status, overdue = classify(today=today, last_contact=last_contact, next_due=next_due)
         rows.append(
-            {
-                "member_id": member_id,
-                "member": name,
-                "kind": MEMBER_KIND[kind],
-                "municipality": municipality,
-                "comarca": comarca,
-                "province": province,
-                "owner": owner_name or "",
-                "joined_on": joined_on,
-                "last_contact": last_contact,
-                "next_due": next_due,
-                "days_overdue": overdue,
-                "status": status.value,
-                "in_onboarding": member_id in in_onboarding,
-            }
+            (
+                member_id,
+                name,
+                MEMBER_KIND[kind],
+                municipality,
+                comarca,
+                province,
+                owner_name or "",
+                joined_on,
+                last_contact,
+                next_due,
+                overdue,
+                status.value,
+                member_id in in_onboarding,
+            )
         )
-    frame = pd.DataFrame(rows, columns=columns)
+    frame = frame_of(rows, columns)
     frame["_rank"] = frame["status"].map({s.value: i for i, s in enumerate(STATUS_ORDER)})
     frame = frame.sort_values(
         ["_rank", "days_overdue", "next_due", "member"], ascending=[True, False, True, True]

@@ -3,6 +3,7 @@ and the network-wide follow-up charts (contacts per month, needs by topic)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -30,6 +31,7 @@ from db.models import (
     WorkGroupMembership,
 )
 from services.clauses import active_member_clause
+from services.frames import frame_of
 from services.labels import (
     ADVISORY_KIND,
     ADVISORY_STATUS,
@@ -67,7 +69,7 @@ def member_options(*, session: Session, today: date) -> pd.DataFrame:
     rows = session.execute(
         select(Member.id, Member.name).where(active_member_clause(today)).order_by(Member.name)
     ).all()
-    return pd.DataFrame(rows, columns=["member_id", "member"])
+    return frame_of(rows, ["member_id", "member"])
 
 
 def member_profile(*, session: Session, member_id: int, today: date) -> MemberProfile | None:
@@ -144,11 +146,10 @@ def member_persons(*, session: Session, member_id: int) -> pd.DataFrame:
         .where(Person.member_id == member_id, Person.active.is_(True))
         .order_by(Person.role, Person.full_name)
     ).all()
-    frame = pd.DataFrame(
-        rows,
-        columns=["person_id", "Nom", "Rol", "Càrrec", "Correu", "Telèfon", "Consent contacte"],
+    frame = frame_of(
+        rows, ["person_id", "name", "role", "position", "email", "phone", "consent_contact"]
     )
-    frame["Rol"] = frame["Rol"].map(PERSON_ROLE)
+    frame["role"] = frame["role"].map(PERSON_ROLE)
     return frame
 
 
@@ -171,17 +172,17 @@ def member_timeline(*, session: Session, member_id: int) -> pd.DataFrame:
         .where(Interaction.member_id == member_id)
         .order_by(Interaction.occurred_on.desc(), Interaction.id.desc())
     ).all()
-    frame = pd.DataFrame(
+    frame = frame_of(
         rows,
-        columns=[
+        [
             "interaction_id",
-            "Data",
-            "Canal",
-            "Equip",
-            "Persona",
-            "Resum",
-            "Derivació",
-            "Proper contacte",
+            "occurred_on",
+            "channel",
+            "staff",
+            "person",
+            "summary",
+            "referral",
+            "next_contact_on",
         ],
     )
     needs = session.execute(
@@ -194,12 +195,10 @@ def member_timeline(*, session: Session, member_id: int) -> pd.DataFrame:
     by_interaction: dict[int, list[str]] = {}
     for interaction_id, topic in needs:
         by_interaction.setdefault(interaction_id, []).append(topic)
-    frame["Necessitats"] = frame["interaction_id"].map(
-        lambda i: ", ".join(by_interaction.get(i, []))
-    )
-    frame["Canal"] = frame["Canal"].map(CHANNEL)
-    frame["Derivació"] = frame["Derivació"].map(REFERRAL).fillna("")
-    frame[["Equip", "Persona"]] = frame[["Equip", "Persona"]].fillna("")
+    frame["needs"] = frame["interaction_id"].map(lambda i: ", ".join(by_interaction.get(i, [])))
+    frame["channel"] = frame["channel"].map(CHANNEL)
+    frame["referral"] = frame["referral"].map(REFERRAL).fillna("")
+    frame[["staff", "person"]] = frame[["staff", "person"]].fillna("")
     return frame
 
 
@@ -219,11 +218,11 @@ def member_advisories(*, session: Session, member_id: int) -> pd.DataFrame:
         .where(Advisory.member_id == member_id)
         .order_by(Advisory.requested_on.desc())
     ).all()
-    frame = pd.DataFrame(rows, columns=["Sol·licitat", "Tipus", "Tema", "Estat", "Hores", "Mentor"])
-    frame["Tipus"] = frame["Tipus"].map(ADVISORY_KIND)
-    frame["Estat"] = frame["Estat"].map(ADVISORY_STATUS)
-    frame["Hores"] = frame["Hores"].astype(float)
-    frame[["Tema", "Mentor"]] = frame[["Tema", "Mentor"]].fillna("")
+    frame = frame_of(rows, ["requested_on", "kind", "topic", "status", "hours", "mentor"])
+    frame["kind"] = frame["kind"].map(ADVISORY_KIND)
+    frame["status"] = frame["status"].map(ADVISORY_STATUS)
+    frame["hours"] = frame["hours"].astype(float)
+    frame[["topic", "mentor"]] = frame[["topic", "mentor"]].fillna("")
     return frame
 
 
@@ -240,8 +239,8 @@ def member_events(*, session: Session, member_id: int, today: date) -> pd.DataFr
         .distinct()
         .order_by(Event.held_on.desc())
     ).all()
-    frame = pd.DataFrame(rows, columns=["Data", "Esdeveniment", "Tipus"])
-    frame["Tipus"] = frame["Tipus"].map(EVENT_KIND)
+    frame = frame_of(rows, ["held_on", "event", "kind"])
+    frame["kind"] = frame["kind"].map(EVENT_KIND)
     return frame
 
 
@@ -257,11 +256,9 @@ def contacts_per_month(*, session: Session, today: date, months: int = 24) -> pd
     dates = session.scalars(
         select(Interaction.occurred_on).where(Interaction.occurred_on.between(first, today))
     ).all()
-    counts = pd.Series([_month_start(d) for d in dates], dtype="object").value_counts()
-    index = pd.date_range(first, today, freq="MS").date
-    return pd.DataFrame(
-        {"Mes": pd.to_datetime(index), "Contactes": [int(counts.get(m, 0)) for m in index]}
-    )
+    counts = Counter(_month_start(d) for d in dates)
+    starts = pd.date_range(first, today, freq="MS")
+    return pd.DataFrame({"month": starts, "contacts": [counts[m.date()] for m in starts]})
 
 
 def needs_by_topic(*, session: Session, today: date, months: int = 12) -> pd.DataFrame:
@@ -279,7 +276,7 @@ def needs_by_topic(*, session: Session, today: date, months: int = 12) -> pd.Dat
         .outerjoin(counts, counts.c.topic_id == Topic.id)
         .order_by(Topic.id)
     ).all()
-    return pd.DataFrame(rows, columns=["Tema", "Necessitats"])
+    return frame_of(rows, ["topic", "needs"])
 
 
 def staff_options(*, session: Session) -> pd.DataFrame:
@@ -289,9 +286,9 @@ def staff_options(*, session: Session) -> pd.DataFrame:
         .where(AppUser.active.is_(True))
         .order_by(AppUser.full_name)
     ).all()
-    return pd.DataFrame(rows, columns=["staff_id", "staff"])
+    return frame_of(rows, ["staff_id", "staff"])
 
 
 def topic_options(*, session: Session) -> pd.DataFrame:
     rows = session.execute(select(Topic.code, Topic.name).order_by(Topic.id)).all()
-    return pd.DataFrame(rows, columns=["code", "name"])
+    return frame_of(rows, ["code", "name"])

@@ -22,6 +22,7 @@ from db.models import (
     RegistrationStatus,
 )
 from services.clauses import active_member_clause
+from services.frames import frame_of
 from services.labels import EVENT_FORMAT, EVENT_KIND
 
 # A member counts as new during its first year in the network.
@@ -127,7 +128,7 @@ def members_by_province(*, session: Session, today: date) -> pd.DataFrame:
         .outerjoin(counts, counts.c.province_code == Province.code)
         .order_by(Province.name)
     ).all()
-    return pd.DataFrame(rows, columns=["Demarcació", "Membres"])
+    return frame_of(rows, ["province", "members"])
 
 
 def upcoming_events(*, session: Session, today: date, days: int = 14) -> pd.DataFrame:
@@ -152,12 +153,11 @@ def upcoming_events(*, session: Session, today: date, days: int = 14) -> pd.Data
         .where(Event.held_on.between(today, today + timedelta(days=days)))
         .order_by(Event.held_on, Event.title)
     ).all()
-    frame = pd.DataFrame(
-        rows, columns=["Data", "Esdeveniment", "Tipus", "Format", "Lloc", "Inscripcions"]
-    )
-    frame["Tipus"] = frame["Tipus"].map(EVENT_KIND)
-    frame["Format"] = frame["Format"].map(EVENT_FORMAT)
-    frame["Lloc"] = frame["Lloc"].fillna("En línia")
+    frame = frame_of(rows, ["held_on", "event", "kind", "format", "place", "registrations"])
+    frame["kind"] = frame["kind"].map(EVENT_KIND)
+    frame["format"] = frame["format"].map(EVENT_FORMAT)
+    # Shown as is: an event with no place is held online.
+    frame["place"] = frame["place"].fillna("En línia")
     return frame
 
 

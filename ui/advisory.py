@@ -24,10 +24,16 @@ def needs_and_referrals(today: date) -> None:
             alt.Chart(needs)
             .mark_bar()
             .encode(
-                x=alt.X("Trimestre:N", title=None),
-                y=alt.Y("Necessitats:Q", stack="zero"),
-                color=alt.Color("Tema:N", legend=alt.Legend(orient="bottom", columns=4)),
-                tooltip=["Trimestre", "Tema", "Necessitats"],
+                x=alt.X("quarter:N", title=None),
+                y=alt.Y("needs:Q", title="Necessitats", stack="zero"),
+                color=alt.Color(
+                    "topic:N", title="Tema", legend=alt.Legend(orient="bottom", columns=4)
+                ),
+                tooltip=[
+                    alt.Tooltip("quarter:N", title="Trimestre"),
+                    alt.Tooltip("topic:N", title="Tema"),
+                    alt.Tooltip("needs:Q", title="Necessitats"),
+                ],
             ),
             width="stretch",
         )
@@ -37,8 +43,18 @@ def needs_and_referrals(today: date) -> None:
         st.success("Totes les derivacions han tingut un contacte posterior.")
     else:
         st.caption(f"{fmt_number(len(pending))} derivacions esperen un contacte de seguiment.")
-        pending["Data"] = fmt_date_column(pending["Data"])
-        data_table(pending, key="advisory_referrals", file_name="derivacions_pendents")
+        data_table(
+            pending.assign(occurred_on=fmt_date_column(pending["occurred_on"])),
+            key="advisory_referrals",
+            file_name="derivacions_pendents",
+            labels={
+                "member": "Membre",
+                "occurred_on": "Data",
+                "days_waiting": "Dies sense resposta",
+                "referral": "Derivació",
+                "summary": "Resum",
+            },
+        )
 
 
 def advisories_and_mentoring(today: date) -> None:
@@ -56,6 +72,7 @@ def advisories_and_mentoring(today: date) -> None:
             bag.by_member,
             key="advisory_ccpr_bag",
             file_name="bossa_ccpr",
+            labels={"member": "Membre", "population": "Població", "hours": "Hores"},
             column_config={"Població": st.column_config.NumberColumn(format="localized")},
         )
     left, right = st.columns(2)
@@ -65,12 +82,26 @@ def advisories_and_mentoring(today: date) -> None:
         if open_requests.empty:
             st.info("No hi ha cap assessorament ni mentoria pendent.")
         else:
-            data_table(open_requests, key="advisory_open", file_name="sollicituds_obertes")
+            data_table(
+                open_requests,
+                key="advisory_open",
+                file_name="sollicituds_obertes",
+                labels={
+                    "topic": "Tema",
+                    "kind": "Tipus",
+                    "status": "Estat",
+                    "requests": "Sol·licituds",
+                },
+            )
     with right:
         st.subheader("Parelles de mentoria")
         pairs = query(advisories.mentor_pairs, today=today)
         if pairs.empty:
             st.info("Cap membre no té municipi mentor assignat.")
         else:
-            pairs["Alta"] = fmt_date_column(pairs["Alta"])
-            data_table(pairs, key="advisory_mentor_pairs", file_name="parelles_de_mentoria")
+            data_table(
+                pairs.assign(joined_on=fmt_date_column(pairs["joined_on"])),
+                key="advisory_mentor_pairs",
+                file_name="parelles_de_mentoria",
+                labels={"mentor": "Mentor", "mentee": "Membre acompanyat", "joined_on": "Alta"},
+            )

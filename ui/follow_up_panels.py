@@ -10,16 +10,29 @@ import pandas as pd
 import streamlit as st
 
 from db.models import Channel, OnboardingStepKind, Referral
-from db.session import session_scope
 from services import member_file
-from services.contacts import ContactForm, ValidationError, log_contact, mark_onboarding_step
+from services.contacts import ContactForm, log_contact, mark_onboarding_step
 from services.follow_up import STATUS_ORDER
 from services.formatting import fmt_date, fmt_number
 from services.labels import CHANNEL, REFERRAL
-from ui.data import get_engine, query
-from ui.feedback import after_write
-from ui.layout import current_username, presentation_mode
+from ui.data import query
+from ui.layout import presentation_mode
 from ui.tables import data_table
+from ui.widgets import pick
+from ui.writes import write
+
+# A member's contacts as the timeline shows them; in presentation mode without the people.
+TIMELINE_LABELS = {
+    "occurred_on": "Data",
+    "channel": "Canal",
+    "staff": "Equip",
+    "person": "Persona",
+    "summary": "Resum",
+    "referral": "Derivació",
+    "next_contact_on": "Proper contacte",
+    "needs": "Necessitats",
+}
+PERSONAL_TIMELINE_COLUMNS = ("staff", "person")
 
 STATUS_COLOURS = {
     "Endarrerit": "#c0392b",
@@ -58,9 +71,12 @@ def contacts_chart(per_month: pd.DataFrame) -> alt.Chart:
         alt.Chart(per_month, title="Contactes per mes")
         .mark_line(point=True)
         .encode(
-            x=alt.X("Mes:T", title=None, axis=alt.Axis(format="%m/%Y")),
-            y=alt.Y("Contactes:Q"),
-            tooltip=[alt.Tooltip("Mes:T", format="%m/%Y"), "Contactes"],
+            x=alt.X("month:T", title=None, axis=alt.Axis(format="%m/%Y")),
+            y=alt.Y("contacts:Q", title="Contactes"),
+            tooltip=[
+                alt.Tooltip("month:T", title="Mes", format="%m/%Y"),
+                alt.Tooltip("contacts:Q", title="Contactes"),
+            ],
         )
     )
 
@@ -70,9 +86,12 @@ def needs_chart(needs: pd.DataFrame) -> alt.Chart:
         alt.Chart(needs, title="Necessitats detectades (12 mesos)")
         .mark_bar()
         .encode(
-            x=alt.X("Necessitats:Q"),
-            y=alt.Y("Tema:N", sort="-x", title=None),
-            tooltip=["Tema", "Necessitats"],
+            x=alt.X("needs:Q", title="Necessitats"),
+            y=alt.Y("topic:N", sort="-x", title=None),
+            tooltip=[
+                alt.Tooltip("topic:N", title="Tema"),
+                alt.Tooltip("needs:Q", title="Necessitats"),
+            ],
         )
     )
 
@@ -120,22 +139,15 @@ def onboarding_checklist(profile: member_file.MemberProfile, today: date) -> Non
             disabled=presentation_mode(),
         )
         if ticked != (done_on is not None):
-            try:
-                with session_scope(get_engine()) as session:
-                    mark_onboarding_step(
-                        session=session,
-                        member_id=profile.member_id,
-                        step=OnboardingStepKind(code),
-                        done_on=today if ticked else None,
-                        today=today,
-                        username=current_username(),
-                    )
-            except ValidationError as error:
-                for message in error.messages:
-                    st.error(message)
-            else:
-                state = "fet" if ticked else "pendent"
-                after_write(f"Pas «{label}» marcat com a {state}.")
+            write(
+                mark_onboarding_step,
+                refused=f"No s'ha marcat el pas «{label}»:",
+                success=f"Pas «{label}» marcat com a {'fet' if ticked else 'pendent'}.",
+                member_id=profile.member_id,
+                step=OnboardingStepKind(code),
+                done_on=today if ticked else None,
+                today=today,
+            )
 
 
 def contact_form(member_id: int, member_name: str, today: date) -> None:
@@ -149,25 +161,26 @@ def contact_form(member_id: int, member_name: str, today: date) -> None:
         occurred_on = left.date_input(
             "Data del contacte", value=today, format="DD/MM/YYYY", key="contact_date"
         )
-        channel = right.selectbox(
+        channel = pick(
             "Canal",
-            list(Channel),
-            format_func=lambda c: CHANNEL[c],
+            {c: CHANNEL[c] for c in Channel},
+            index=0,
             key="contact_channel",
+            container=right,
         )
-        person_id = left.selectbox(
+        person_id = pick(
             "Persona",
-            [None, *persons["person_id"].tolist()],
-            format_func=lambda p: (
-                "—" if p is None else persons.set_index("person_id").loc[p, "Nom"]
-            ),
+            {None: "—"} | dict(zip(persons["person_id"].tolist(), persons["name"], strict=True)),
+            index=0,
             key="contact_person",
+            container=left,
         )
-        staff_id = right.selectbox(
+        staff_id = pick(
             "Membre de l'equip",
-            [None, *staff["staff_id"].tolist()],
-            format_func=lambda s: "—" if s is None else staff.set_index("staff_id").loc[s, "staff"],
+            {None: "—"} | dict(zip(staff["staff_id"].tolist(), staff["staff"], strict=True)),
+            index=0,
             key="contact_staff",
+            container=right,
         )
         summary = st.text_area("Resum", key="contact_summary", max_chars=4000)
         need_codes = st.multiselect(
@@ -177,11 +190,12 @@ def contact_form(member_id: int, member_name: str, today: date) -> None:
             key="contact_needs",
         )
         left, right = st.columns(2)
-        referral = left.selectbox(
+        referral = pick(
             "Derivació",
-            [None, *Referral],
-            format_func=lambda r: "Cap" if r is None else REFERRAL[r],
+            {None: "Cap"} | {r: REFERRAL[r] for r in Referral},
+            index=0,
             key="contact_referral",
+            container=left,
         )
         next_contact_on = right.date_input(
             "Proper contacte (opcional)", value=None, format="DD/MM/YYYY", key="contact_next"
@@ -200,26 +214,27 @@ def contact_form(member_id: int, member_name: str, today: date) -> None:
         next_contact_on=next_contact_on,
         staff_id=staff_id,
     )
-    try:
-        with session_scope(get_engine()) as session:
-            log_contact(session=session, form=form, today=today, username=current_username())
-    except ValidationError as error:
-        st.error(
-            "No s'ha desat el contacte:\n" + "\n".join(f"- {m}" for m in error.messages),
-            icon=":material/error:",
-        )
-    else:
-        after_write(f"Contacte amb {member_name} desat ({fmt_date(occurred_on)}).")
+    write(
+        log_contact,
+        refused="No s'ha desat el contacte:",
+        success=f"Contacte amb {member_name} desat ({fmt_date(occurred_on)}).",
+        form=form,
+        today=today,
+    )
 
 
 def timeline(frame: pd.DataFrame) -> None:
     if frame.empty:
         st.info("Encara no hi ha cap contacte registrat amb aquest membre.")
         return
-    shown = frame.drop(columns=["interaction_id"])
-    if presentation_mode():
-        shown = shown.drop(columns=["Persona", "Equip"])
-    shown["Data"] = shown["Data"].map(fmt_date)
-    shown["Proper contacte"] = shown["Proper contacte"].map(fmt_date)
+    shown = frame.assign(
+        occurred_on=frame["occurred_on"].map(fmt_date),
+        next_contact_on=frame["next_contact_on"].map(fmt_date),
+    )
+    labels = {
+        key: label
+        for key, label in TIMELINE_LABELS.items()
+        if not (presentation_mode() and key in PERSONAL_TIMELINE_COLUMNS)
+    }
     st.caption(f"{fmt_number(len(frame))} contactes")
-    data_table(shown, key="follow_up_timeline", file_name="contactes_del_membre")
+    data_table(shown, key="follow_up_timeline", file_name="contactes_del_membre", labels=labels)

@@ -106,6 +106,17 @@ def test_log_a_call_and_see_the_member_move_to_up_to_date(
     assert "Contacte amb Ajuntament de Vic desat" in app.success[0].value
     assert _interactions(network["url"]) == 3
     timeline = next(df.value for df in app.dataframe if "Resum" in df.value.columns)
+    assert timeline.columns.tolist() == [
+        "Data",
+        "Canal",
+        "Equip",
+        "Persona",
+        "Resum",
+        "Derivació",
+        "Proper contacte",
+        "Necessitats",
+    ]
+    assert timeline.iloc[0]["Data"] == catalan_today().strftime("%d/%m/%Y")
     assert timeline.iloc[0]["Resum"] == "Trucada: demanen assessorament en CCPR"
     assert timeline.iloc[0]["Necessitats"] == "CCPR"
     app.multiselect(key="seguiment_status").set_value(["Al dia"]).run()
@@ -143,6 +154,15 @@ def test_presentation_mode_hides_personal_contact_data(
     app_on: Callable[..., AppTest], network: dict
 ) -> None:
     app = _open(app_on(network["url"], "seguiment"), network["vic"])
+    persons = next(df.value for df in app.dataframe if "Correu" in df.value.columns)
+    assert persons.columns.tolist() == [
+        "Nom",
+        "Rol",
+        "Càrrec",
+        "Correu",
+        "Telèfon",
+        "Consent contacte",
+    ]
     assert any("anna@vic.example.cat" in str(df.value.values) for df in app.dataframe)
     app.toggle(key="presentation_mode").set_value(True).run()
     assert not app.exception
@@ -170,3 +190,47 @@ def test_needs_and_advisory_tabs_show_the_demo_figures(
     bag = app.get("progress")[0]
     assert "h usades de 50 h" in bag.proto.text
     assert "Parelles de mentoria" in [s.value for s in app.subheader]
+
+
+def _status_of(app: AppTest, member: str) -> str:
+    table = app.dataframe[0].value
+    return table.set_index("Membre").loc[member, "Estat"]
+
+
+def test_follow_up_cadence_setting_changes_the_status_shown(
+    app_on: Callable[..., AppTest], network: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Girona was called 3 days ago: up to date at 90 days, overdue at 2.
+    monkeypatch.delenv("XMESS_FOLLOW_UP_CADENCE_DAYS", raising=False)
+    assert _status_of(app_on(network["url"], "seguiment"), "Ajuntament de Girona") == "Al dia"
+    monkeypatch.setenv("XMESS_FOLLOW_UP_CADENCE_DAYS", "2")
+    app = app_on(network["url"], "seguiment")
+    assert not app.exception
+    assert _status_of(app, "Ajuntament de Girona") == "Endarrerit"
+    assert (
+        app.dataframe[0].value.set_index("Membre").loc["Ajuntament de Girona", "Dies de retard"]
+        == 1
+    )
+
+
+def test_ccpr_bag_setting_is_the_bag_shown(
+    app_on: Callable[..., AppTest], demo_sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XMESS_CCPR_BAG_HOURS", "80")
+    app = app_on(demo_sqlite_url, "seguiment")
+    app.session_state["seguiment_tab"] = "Assessoraments i mentories"
+    app.run()
+    assert not app.exception
+    assert "h usades de 80 h" in app.get("progress")[0].proto.text
+
+
+def test_a_bad_setting_stops_the_app_naming_the_knob(
+    app_on: Callable[..., AppTest], network: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XMESS_ONBOARDING_CADENCE_DAYS", "un mes")
+    app = app_on(network["url"], "seguiment")
+    assert not app.exception
+    message = app.error[0].value
+    assert "Configuració incorrecta" in message
+    assert "onboarding_cadence_days" in message and "XMESS_ONBOARDING_CADENCE_DAYS" in message
+    assert not app.dataframe

@@ -6,13 +6,22 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import AuditLog, Channel, Interaction, OnboardingStepKind, Referral
+from db.models import (
+    AuditAction,
+    AuditLog,
+    Channel,
+    Interaction,
+    OnboardingStep,
+    OnboardingStepKind,
+    Referral,
+)
 from services.contacts import ContactForm, ValidationError, log_contact, mark_onboarding_step
-from services.follow_up import FollowUpStatus, member_status
+from services.follow_up import Cadence, FollowUpStatus, member_status
 from services.member_file import member_profile, member_timeline
 from tests import factories as make
 
 TODAY = date(2026, 11, 24)
+CADENCE = Cadence(regular_days=90, onboarding_days=30)
 
 
 def _count(session: Session, model: type) -> int:
@@ -31,7 +40,8 @@ def test_logging_a_call_moves_an_overdue_member_to_up_to_date(session: Session) 
         )
     )
     session.commit()
-    assert member_status(session=session, today=TODAY).loc[0, "status"] == FollowUpStatus.OVERDUE
+    before = member_status(session=session, today=TODAY, cadence=CADENCE)
+    assert before.loc[0, "status"] == FollowUpStatus.OVERDUE
 
     log_contact(
         session=session,
@@ -49,14 +59,14 @@ def test_logging_a_call_moves_an_overdue_member_to_up_to_date(session: Session) 
         username="marta",
     )
     session.commit()
-    row = member_status(session=session, today=TODAY).loc[0]
+    row = member_status(session=session, today=TODAY, cadence=CADENCE).loc[0]
     assert row["status"] == FollowUpStatus.UP_TO_DATE
     assert row["next_due"] == TODAY + timedelta(days=30)
     latest = member_timeline(session=session, member_id=vic.id).iloc[0]
-    assert latest["Resum"] == "Trucada: volen una jornada sobre CCPR"
-    assert latest["Necessitats"] == "CCPR, Cures"
-    assert latest["Persona"] == "Anna Puig"
-    assert latest["Derivació"] == "Assessorament"
+    assert latest["summary"] == "Trucada: volen una jornada sobre CCPR"
+    assert latest["needs"] == "CCPR, Cures"
+    assert latest["person"] == "Anna Puig"
+    assert latest["referral"] == "Assessorament"
     audit = session.scalars(select(AuditLog)).one()
     assert (audit.username, audit.table_name, audit.after["needs"]) == (
         "marta",
@@ -152,3 +162,43 @@ def test_onboarding_step_in_the_future_is_refused(session: Session) -> None:
             today=TODAY,
             username="marta",
         )
+
+
+def test_ticking_a_step_outside_the_protocol_creates_it_and_logs_the_creation(
+    session: Session,
+) -> None:
+    new = make.member(session, "Ajuntament de Reus", joined_on=TODAY - timedelta(days=10))
+    mark_onboarding_step(
+        session=session,
+        member_id=new.id,
+        step=OnboardingStepKind.ABC_SHEET,
+        done_on=TODAY,
+        today=TODAY,
+        username="marta",
+    )
+    profile = member_profile(session=session, member_id=new.id, today=TODAY)
+    assert profile is not None
+    assert [(code, done_on) for code, _, done_on in profile.onboarding] == [("abc_sheet", TODAY)]
+    audit = session.scalars(select(AuditLog)).one()
+    assert (audit.action, audit.table_name, audit.username) == (
+        AuditAction.CREATE,
+        "onboarding_step",
+        "marta",
+    )
+    assert audit.after["done_on"] == TODAY.isoformat()
+
+
+def test_unticking_a_step_logs_the_change_with_its_date_before(session: Session) -> None:
+    new = make.member(session, "Ajuntament de Reus", joined_on=TODAY - timedelta(days=10))
+    step = OnboardingStepKind.WELCOME_MEETING
+    session.add(OnboardingStep(member_id=new.id, step=step, done_on=TODAY - timedelta(days=2)))
+    session.flush()
+    mark_onboarding_step(
+        session=session, member_id=new.id, step=step, done_on=None, today=TODAY, username="marta"
+    )
+    audit = session.scalars(select(AuditLog)).one()
+    assert audit.action == AuditAction.UPDATE
+    assert (audit.before, audit.after) == (
+        {"done_on": (TODAY - timedelta(days=2)).isoformat()},
+        {"done_on": None},
+    )

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
+import pytest
 from sqlalchemy.orm import Session
 
 from db.models import Channel, Interaction, OnboardingStep, OnboardingStepKind
@@ -12,9 +14,12 @@ from services.follow_up import (
     member_status,
     onboarding_progress,
 )
+from settings import load_settings
 from tests import factories as make
 
 TODAY = date(2026, 11, 24)
+# The rules below are stated for the default cadence: 90 days, 30 in onboarding.
+CADENCE = Cadence(regular_days=90, onboarding_days=30)
 
 
 def contact(session: Session, member_id: int, on: date, next_on: date | None = None) -> None:
@@ -31,7 +36,7 @@ def contact(session: Session, member_id: int, on: date, next_on: date | None = N
 
 
 def status_of(session: Session, name: str, today: date = TODAY) -> dict:
-    frame = member_status(session=session, today=today)
+    frame = member_status(session=session, today=today, cadence=CADENCE)
     return frame.set_index("member").loc[name].to_dict()
 
 
@@ -100,7 +105,7 @@ def test_member_who_joined_yesterday_in_onboarding_uses_the_short_cadence(
 
 def test_member_who_left_is_out_of_every_list(session: Session) -> None:
     make.member(session, "Ajuntament de Manlleu", left_on=TODAY - timedelta(days=1))
-    assert member_status(session=session, today=TODAY).empty
+    assert member_status(session=session, today=TODAY, cadence=CADENCE).empty
 
 
 def test_stuck_onboarding(session: Session) -> None:
@@ -136,8 +141,47 @@ def test_leap_day_through_the_service(session: Session) -> None:
 def test_custom_cadence(session: Session) -> None:
     vic = make.member(session, "Ajuntament de Vic")
     contact(session, vic.id, TODAY - timedelta(days=40))
-    frame = member_status(session=session, today=TODAY, cadence=Cadence(regular_days=30))
+    frame = member_status(
+        session=session, today=TODAY, cadence=Cadence(regular_days=30, onboarding_days=30)
+    )
     assert frame.loc[0, "status"] == FollowUpStatus.OVERDUE
+
+
+def _configured_status(session: Session, name: str, secrets: Path) -> dict:
+    # As the pages compute it: the cadence built from the settings now in force.
+    cadence = Cadence.from_settings(load_settings(secrets=secrets))
+    frame = member_status(session=session, today=TODAY, cadence=cadence)
+    return frame.set_index("member").loc[name].to_dict()
+
+
+def test_follow_up_cadence_setting_changes_the_status(
+    session: Session, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    vic = make.member(session, "Ajuntament de Vic")
+    contact(session, vic.id, TODAY - timedelta(days=40))
+    missing = tmp_path / "missing.toml"
+    monkeypatch.delenv("XMESS_FOLLOW_UP_CADENCE_DAYS", raising=False)
+    assert _configured_status(session, "Ajuntament de Vic", missing)["status"] == (
+        FollowUpStatus.UP_TO_DATE
+    )
+    monkeypatch.setenv("XMESS_FOLLOW_UP_CADENCE_DAYS", "30")
+    row = _configured_status(session, "Ajuntament de Vic", missing)
+    assert row["status"] == FollowUpStatus.OVERDUE
+    assert row["days_overdue"] == 10
+
+
+def test_onboarding_cadence_setting_moves_the_next_contact(
+    session: Session, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    new = make.member(session, "Ajuntament de Reus", joined_on=TODAY - timedelta(days=1))
+    for step in OnboardingStepKind:
+        session.add(OnboardingStep(member_id=new.id, step=step))
+    session.flush()
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text("[xmess]\nonboarding_cadence_days = 10\n")
+    monkeypatch.delenv("XMESS_ONBOARDING_CADENCE_DAYS", raising=False)
+    row = _configured_status(session, "Ajuntament de Reus", secrets)
+    assert row["next_due"] == TODAY + timedelta(days=9)
 
 
 def test_urgency_order(session: Session) -> None:
@@ -148,5 +192,5 @@ def test_urgency_order(session: Session) -> None:
     contact(session, a.id, TODAY - timedelta(days=95))
     contact(session, b.id, TODAY - timedelta(days=200))
     contact(session, d.id, TODAY)
-    frame = member_status(session=session, today=TODAY)
+    frame = member_status(session=session, today=TODAY, cadence=CADENCE)
     assert frame["member"].tolist() == ["B", "A", "C", "D"]

@@ -71,7 +71,7 @@ def test_members_by_province_lists_all_four(session: Session) -> None:
     make.member(session, "Ajuntament de Vic")
     make.member(session, "Ajuntament de Reus", municipality_code="43123")
     frame = members_by_province(session=session, today=TODAY)
-    assert dict(zip(frame["Demarcació"], frame["Membres"], strict=True)) == {
+    assert dict(zip(frame["province"], frame["members"], strict=True)) == {
         "Barcelona": 1,
         "Girona": 0,
         "Lleida": 0,
@@ -88,7 +88,7 @@ def test_upcoming_events_within_the_window_with_registrations(session: Session) 
     make.event(session, "Massa lluny", date(2026, 12, 20))
     make.event(session, "Ja passat", date(2026, 11, 20))
     frame = upcoming_events(session=session, today=TODAY, days=14)
-    assert frame["Esdeveniment"].tolist() == ["Jornada CCPR"]
-    assert frame.iloc[0]["Lloc"] == "Vic"
-    assert frame.iloc[0]["Inscripcions"] == 1
-    assert frame.iloc[0]["Tipus"] == "Assemblea"
+    assert frame["event"].tolist() == ["Jornada CCPR"]
+    assert frame.iloc[0]["place"] == "Vic"
+    assert frame.iloc[0]["registrations"] == 1
+    assert frame.iloc[0]["kind"] == "Assemblea"
