@@ -8,6 +8,11 @@ does not depend on the machine.
 
 After the page table, the what-if optimiser is timed on its own (no Streamlit): one solve of the
 demo plan, its whole efficient frontier, and one solve of 500 random activities.
+
+Last, the importer on its own (no Streamlit): the time to check and write one file of 100,000
+members, then one of 100,000 registrations to them, then one of 100,000 contacts, each in one
+transaction on a fresh SQLite database (the test suite proves the shape of it, a fixed number
+of bulk statements whatever the size; this says how long the size takes).
 """
 
 from __future__ import annotations
@@ -20,18 +25,22 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import streamlit as st
+from sqlalchemy import Engine, select
 from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
 
 from db.demo import generate_demo
 from db.migrate import upgrade_to_head
+from db.models import Municipality
 from db.plan_loader import load_plan
 from db.session import make_engine, session_scope
-from services import optimiser
+from services import importing, optimiser
+from services.clock import catalan_today
 from services.plan import plan_model
 from services.scenarios import BUDGET_CONVENI_EXTENDED_EUR, BUDGET_WITHOUT_CONVENI_EUR
 
@@ -47,6 +56,7 @@ PAGES = [
     "prioritzacio",
     "dades",
 ]
+SECTIONS = ["pages", "optimiser", "import"]
 EMPTY_PAGE = "import streamlit as st\nst.write('')\n"
 # AppTest runs without a server runtime; Streamlit says so at every cached call. Keep the
 # table readable.
@@ -157,13 +167,65 @@ def optimiser_timings(folder: Path, repeats: int) -> list[tuple[str, float, int]
     return rows
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m scripts.bench", description=__doc__)
-    parser.add_argument("--scales", type=int, nargs="+", default=[1, 10])
-    parser.add_argument("--repeats", type=int, default=7)
-    parser.add_argument("--pages", nargs="+", default=PAGES, choices=PAGES)
-    args = parser.parse_args(argv)
+def _import_seconds(engine: Engine, kind: str, lines: list[str]) -> float:
+    """Check and write one CSV file in one transaction; refuses to time a refused file."""
+    data = "\n".join(lines).encode("utf-8")
+    start = time.perf_counter()
+    with session_scope(engine) as session:
+        preview = importing.import_file(
+            session=session,
+            kind=kind,
+            data=data,
+            file_name=f"{kind}.csv",
+            today=catalan_today(),
+            username="bench",
+        )
+    seconds = time.perf_counter() - start
+    if preview.problems or preview.created != len(lines) - 1:
+        raise SystemExit(f"import of {kind} refused: {preview.problems[:3]}")
+    return seconds
 
+
+def import_timings(folder: Path, rows: int) -> list[tuple[str, int, float]]:
+    """(what, rows, seconds) for importing ``rows`` members, registrations and contacts."""
+    engine = make_engine(f"sqlite:///{folder / 'import.db'}")
+    upgrade_to_head(engine)
+    with session_scope(engine) as session:
+        codes = list(session.scalars(select(Municipality.ine_code).order_by(Municipality.ine_code)))
+    names = [f"Ens local {n:06d}" for n in range(rows)]
+    members = ["Nom;Tipus d'ens;Municipi;Data d'alta"] + [
+        f"{name};Altre ens local;{codes[n % len(codes)]};01/01/2024" for n, name in enumerate(names)
+    ]
+    # Registration n is member n // 100 at event n % 100: no pair repeats.
+    event_count = 100
+    events = ["Títol;Data;Tipus;Format"] + [
+        f"Jornada {n:03d};{date(2025, 1, 1) + timedelta(days=n):%d/%m/%Y};Jornada temàtica;"
+        "Presencial"
+        for n in range(event_count)
+    ]
+    registrations = ["Esdeveniment;Membre;Estat"] + [
+        f"Jornada {n % event_count:03d};{names[(n // event_count) % rows]};Hi ha assistit"
+        for n in range(rows)
+    ]
+    contacts = ["Membre;Data;Canal;Resum;Necessitats"] + [
+        f"{names[n % rows]};{date(2020, 1, 1) + timedelta(days=n % 2000):%d/%m/%Y};Telèfon;"
+        f"Trucada número {n};CCPR"
+        for n in range(rows)
+    ]
+    try:
+        timings = [("members", rows, _import_seconds(engine, "membres", members))]
+        _import_seconds(engine, "esdeveniments", events)
+        timings.append(
+            ("registrations", rows, _import_seconds(engine, "inscripcions", registrations))
+        )
+        timings.append(("contacts", rows, _import_seconds(engine, "contactes", contacts)))
+    finally:
+        engine.dispose()
+    return timings
+
+
+def page_timings(args: argparse.Namespace) -> None:
+    """Every page, warm and cold, at each scale, against an empty page: the table."""
     rows = []
     with tempfile.TemporaryDirectory() as folder:
         for scale in args.scales:
@@ -187,12 +249,44 @@ def main(argv: list[str] | None = None) -> int:
             f"{cold:>10.1f}{cold / empty_ms:>8.1f}"
         )
 
-    with tempfile.TemporaryDirectory() as folder:
-        timings = optimiser_timings(Path(folder), args.repeats)
-    print()
-    print(f"{'optimiser (HiGHS, no Streamlit)':<40}{'median ms':>10}{'solves':>8}")
-    for label, ms, solves in timings:
-        print(f"{label:<40}{ms:>10.1f}{solves:>8}")
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m scripts.bench", description=__doc__)
+    parser.add_argument("--scales", type=int, nargs="+", default=[1, 10])
+    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--pages", nargs="+", default=PAGES, choices=PAGES)
+    parser.add_argument(
+        "--sections",
+        nargs="+",
+        default=SECTIONS,
+        choices=SECTIONS,
+        help="what to time (default: all of it)",
+    )
+    parser.add_argument(
+        "--import-rows",
+        type=int,
+        default=100_000,
+        help="rows in each imported file (default: 100000)",
+    )
+    args = parser.parse_args(argv)
+    if "pages" in args.sections:
+        page_timings(args)
+    if "optimiser" in args.sections:
+        with tempfile.TemporaryDirectory() as folder:
+            timings = optimiser_timings(Path(folder), args.repeats)
+        print()
+        print(f"{'optimiser (HiGHS, no Streamlit)':<40}{'median ms':>10}{'solves':>8}")
+        for label, ms, solves in timings:
+            print(f"{label:<40}{ms:>10.1f}{solves:>8}")
+    if "import" in args.sections:
+        with tempfile.TemporaryDirectory() as folder:
+            imports = import_timings(Path(folder), args.import_rows)
+        print()
+        print(
+            f"{'import (one CSV file, SQLite, no Streamlit)':<44}{'rows':>10}{'s':>8}{'rows/s':>10}"
+        )
+        for label, count, seconds in imports:
+            print(f"{label:<44}{count:>10}{seconds:>8.1f}{count / seconds:>10.0f}")
     return 0
 
 
