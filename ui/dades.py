@@ -2,75 +2,20 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from services import importing
 from services.clock import catalan_today
-from services.export import csv_bytes, xlsx_bytes
 from services.formatting import fmt_number
-from ui.data import fresh_read, query
+from ui.dades_import_help import kind_help
+from ui.data import query
 from ui.feedback import show_refusal
-from ui.tables import XLSX_MIME, data_table, download_buttons
+from ui.tables import data_table
 from ui.widgets import pick
 from ui.writes import write
 
 _UPLOAD_ROUND = "dades_import_round"
-HELP_LABELS = {
-    "column": "Columna",
-    "required": "Obligatòria",
-    "values": "Valors",
-    "aliases": "També s'accepta",
-}
 PREVIEW_LABELS = {"line": "Fila", "outcome": "Resultat", "record": "Registre", "detail": "Detall"}
-
-
-def _kind_help(kind: str) -> None:
-    spec = importing.spec(kind)
-    with st.expander(f"Columnes del fitxer de {spec.label.lower()}", expanded=False):
-        st.caption(
-            "La primera fila ha de tenir els noms de les columnes (s'accepten sense accents, "
-            "en majúscules o minúscules). Les files es relacionen amb les dades existents "
-            f"{spec.matching}. Una cel·la buida no esborra mai cap valor: per buidar-ne un, "
-            "useu la pestanya Edita."
-        )
-        data_table(
-            importing.columns_help(kind),
-            key=f"dades_columns_{kind}",
-            file_name=f"columnes_{kind}",
-            labels=HELP_LABELS,
-        )
-        st.caption("Plantilla buida:")
-        download_buttons(importing.template(kind), key=f"dades_template_{kind}", file_name=kind)
-        st.caption("Les dades actuals en aquest format (per editar-les i tornar-les a importar):")
-        _current_downloads(kind)
-
-
-def _current_rows(kind: str) -> pd.DataFrame:
-    # Built only when a button is clicked: the whole table can be large.
-    return fresh_read(importing.current_rows, kind=kind)
-
-
-def _current_downloads(kind: str) -> None:
-    csv_column, xlsx_column = st.columns(2, width=360)
-    csv_column.download_button(
-        "CSV",
-        data=lambda: csv_bytes(_current_rows(kind)),
-        file_name=f"{kind}_actuals.csv",
-        mime="text/csv",
-        key=f"dades_current_{kind}_csv",
-        icon=":material/download:",
-        on_click="ignore",
-    )
-    xlsx_column.download_button(
-        "XLSX",
-        data=lambda: xlsx_bytes({kind: _current_rows(kind)}),
-        file_name=f"{kind}_actuals.xlsx",
-        mime=XLSX_MIME,
-        key=f"dades_current_{kind}_xlsx",
-        icon=":material/download:",
-        on_click="ignore",
-    )
 
 
 def _preview_table(preview: importing.ImportPreview) -> None:
@@ -100,7 +45,7 @@ def import_section() -> None:
         help="Importeu primer els membres; després persones, esdeveniments, inscripcions, "
         "contactes o activitats del pla, que s'hi refereixen.",
     )
-    _kind_help(kind)
+    kind_help(kind)
     upload_round = st.session_state.get(_UPLOAD_ROUND, 0)
     uploaded = st.file_uploader(
         "Fitxer CSV o XLSX",
