@@ -8,8 +8,10 @@ import streamlit as st
 
 from services import map_layers
 from services.clock import catalan_today
+from services.follow_up import Cadence
 from services.formatting import fmt_number
 from services.map_layers import MapLayers
+from settings import load_settings
 from ui.data import query
 from ui.layout import presentation_mode
 
@@ -69,7 +71,8 @@ def render() -> None:
     today = catalan_today()
     presentation = presentation_mode()
     st.title("Mapa territorial")
-    everything = query(map_layers.map_layers, today=today)
+    cadence = Cadence.from_settings(load_settings())
+    everything = query(map_layers.map_layers, today=today, cadence=cadence)
     if everything.comarques.empty:
         st.info("No hi ha dades territorials: executeu `make migrate`.")
         return

@@ -27,7 +27,7 @@ from db.models import (
     Province,
 )
 from services import territory
-from services.follow_up import member_status
+from services.follow_up import Cadence, member_status
 from services.formatting import fmt_date
 from services.frames import frame_of
 from services.labels import EVENT_KIND
@@ -237,9 +237,9 @@ def mentor_links(*, session: Session, members: pd.DataFrame) -> pd.DataFrame:
     return frame[LINK_COLUMNS].sort_values(["mentor", "mentee"]).reset_index(drop=True)
 
 
-def _members_frame(session: Session, today: date) -> pd.DataFrame:
+def _members_frame(session: Session, today: date, cadence: Cadence) -> pd.DataFrame:
     members = territory.member_locations(session=session, today=today)
-    statuses = member_status(session=session, today=today)[
+    statuses = member_status(session=session, today=today, cadence=cadence)[
         ["member_id", "status", "last_contact", "owner", "in_onboarding"]
     ]
     participation = participation_index(session=session, today=today)[["member_id", "index"]]
@@ -261,9 +261,11 @@ def _version(*frames: pd.DataFrame, extra: object) -> str:
     return digest.hexdigest()[:16]
 
 
-def map_layers(*, session: Session, today: date) -> MapLayers:
-    """The whole territory (all provinces) as of ``today``; events of ``today``'s year."""
-    members = _members_frame(session, today)
+def map_layers(*, session: Session, today: date, cadence: Cadence) -> MapLayers:
+    """The whole territory (all provinces) as of ``today``; events of ``today``'s year;
+    members' follow-up status by ``cadence`` (the page passes the configured one, so the
+    cached layers key on it)."""
+    members = _members_frame(session, today, cadence)
     coverage = territory.coverage_of(session=session, members=members)
     classes = presence_classes(coverage["members"])
     coverage["presence_class"] = [presence_class_of(n, classes) for n in coverage["members"]]

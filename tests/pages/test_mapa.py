@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -15,10 +15,11 @@ from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
 from db.migrate import upgrade_to_head
-from db.models import AppUser, UserRole
+from db.models import AppUser, Channel, Interaction, UserRole
 from db.session import make_engine, session_scope
 from services import map_layers, territory
 from services.clock import catalan_today
+from services.follow_up import Cadence
 from tests import factories as make
 from ui import map as territorial_map
 from ui import map_features
@@ -136,15 +137,59 @@ def test_a_hostile_name_beside_the_map_stays_text(
     assert "img src=x onerror=alert\\(1\\)" in line
 
 
+MEMBER_HEADERS = [
+    "Membre",
+    "Tipus",
+    "Comarca",
+    "Estat",
+    "Últim contacte",
+    "Participació",
+    "Delegat",
+    "Municipi mentor",
+    "Responsable",
+]
+
+
 def test_presentation_mode_hides_the_staff_in_charge(
     app_on: Callable[..., AppTest], network: dict
 ) -> None:
     app = app_on(network["url"], "mapa")
-    assert "Marta Vidal" in _table(app, "Participació")["Responsable"].tolist()
+    members = _table(app, "Participació")
+    assert members.columns.tolist() == MEMBER_HEADERS
+    assert "Marta Vidal" in members["Responsable"].tolist()
     app.toggle(key="presentation_mode").set_value(True).run()
     assert not app.exception
+    assert _table(app, "Participació").columns.tolist() == MEMBER_HEADERS[:-1]
     shown = " ".join(str(df.value.values) for df in app.dataframe)
     assert "Marta Vidal" not in shown
+
+
+def test_the_follow_up_cadence_setting_colours_the_members(
+    app_on: Callable[..., AppTest], network: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = make_engine(network["url"])
+    with session_scope(engine) as session:
+        session.add(
+            Interaction(
+                member_id=network["vic"],
+                occurred_on=catalan_today() - timedelta(days=3),
+                channel=Channel.PHONE,
+                summary="Trucada de seguiment",
+            )
+        )
+    engine.dispose()
+
+    def status_of_vic() -> str:
+        app = app_on(network["url"], "mapa")
+        assert not app.exception
+        members = _table(app, "Participació").set_index("Membre")
+        return members.loc["Ajuntament de Vic", "Estat"]
+
+    # Called 3 days ago: up to date at 90 days, overdue at 2.
+    monkeypatch.delenv("XMESS_FOLLOW_UP_CADENCE_DAYS", raising=False)
+    assert status_of_vic() == "Al dia"
+    monkeypatch.setenv("XMESS_FOLLOW_UP_CADENCE_DAYS", "2")
+    assert status_of_vic() == "Endarrerit"
 
 
 def test_an_empty_network_still_shows_the_territory(
@@ -186,7 +231,11 @@ def layers(session: Session) -> map_layers.MapLayers:
     vic = make.member(session, "Ajuntament de Vic", owner_id=marta.id, is_territorial_delegate=True)
     make.member(session, HOSTILE, municipality_code=SORT, mentor_id=vic.id)
     make.event(session, f"Jornada {HOSTILE}", date(2026, 5, 5), municipality_code=OLOT)
-    return map_layers.map_layers(session=session, today=date(2026, 11, 24))
+    return map_layers.map_layers(
+        session=session,
+        today=date(2026, 11, 24),
+        cadence=Cadence(regular_days=90, onboarding_days=30),
+    )
 
 
 def test_the_map_loads_nothing_from_outside_the_app(layers: map_layers.MapLayers) -> None:

@@ -21,7 +21,7 @@ from db.models import (
     RegistrationStatus,
 )
 from services import territory
-from services.follow_up import FollowUpStatus
+from services.follow_up import Cadence, FollowUpStatus
 from services.map_layers import (
     MENTOR_LABEL,
     MENTORING_LABEL,
@@ -35,6 +35,7 @@ from services.map_layers import (
 from tests import factories as make
 
 TODAY = date(2026, 11, 24)
+CADENCE = Cadence(regular_days=90, onboarding_days=30)
 VIC, GIRONA, REUS, LLEIDA, SORT, TREMP, OLOT = (
     "08298",
     "17079",
@@ -224,7 +225,7 @@ def test_a_member_counts_in_its_own_province_even_when_its_comarca_straddles_two
 
     summary = territory.province_summary(session=session, today=TODAY).set_index("province")
     located = territory.member_locations(session=session, today=TODAY)
-    layers = filter_province(map_layers(session=session, today=TODAY), "Lleida")
+    layers = filter_province(map_layers(session=session, today=TODAY, cadence=CADENCE), "Lleida")
 
     assert summary.loc["Lleida", "members"] == 1
     assert summary.loc["Girona", "members"] == 0
@@ -335,7 +336,7 @@ def test_mentor_links_join_assigned_mentors_and_open_mentorings(session: Session
     mentoring(reus.id, sort.id, AdvisoryStatus.IN_PROGRESS)  # the mentor left: no line
     session.flush()
 
-    links = map_layers(session=session, today=TODAY).mentor_links
+    links = map_layers(session=session, today=TODAY, cadence=CADENCE).mentor_links
 
     assert links[["mentor", "mentee", "kind"]].values.tolist() == [
         ["Ajuntament de Girona", "Ajuntament de Sort", MENTORING_LABEL],
@@ -360,7 +361,7 @@ def test_map_members_carry_status_participation_and_mentoring(session: Session) 
     make.registration(session, assembly, vic, status=RegistrationStatus.ATTENDED)
     session.flush()
 
-    layers = map_layers(session=session, today=TODAY)
+    layers = map_layers(session=session, today=TODAY, cadence=CADENCE)
     members = layers.members.set_index("member")
 
     assert members.loc["Ajuntament de Vic", "status"] == FollowUpStatus.UP_TO_DATE
@@ -377,6 +378,29 @@ def test_map_members_carry_status_participation_and_mentoring(session: Session) 
     assert olot.id in set(layers.members["member_id"])
 
 
+def test_map_members_follow_the_cadence_they_are_given(session: Session) -> None:
+    vic = make.member(session, "Ajuntament de Vic")
+    session.add(
+        Interaction(
+            member_id=vic.id,
+            occurred_on=TODAY - timedelta(days=60),
+            channel=Channel.PHONE,
+            summary="Trucada de seguiment",
+        )
+    )
+    session.flush()
+
+    quarterly = map_layers(session=session, today=TODAY, cadence=CADENCE)
+    monthly = map_layers(
+        session=session, today=TODAY, cadence=Cadence(regular_days=30, onboarding_days=30)
+    )
+
+    assert quarterly.members.loc[0, "status"] == FollowUpStatus.UP_TO_DATE
+    assert monthly.members.loc[0, "status"] == FollowUpStatus.OVERDUE
+    # A new status is a new map: the cached one is not drawn again.
+    assert monthly.version != quarterly.version
+
+
 def test_filtering_a_province_narrows_every_layer(session: Session) -> None:
     vic = make.member(session, "Ajuntament de Vic")
     make.member(session, "Ajuntament d'Olot", municipality_code=OLOT, mentor_id=vic.id)
@@ -388,7 +412,7 @@ def test_filtering_a_province_narrows_every_layer(session: Session) -> None:
         municipality_code=OLOT,
         format=EventFormat.IN_PERSON,
     )
-    everything = map_layers(session=session, today=TODAY)
+    everything = map_layers(session=session, today=TODAY, cadence=CADENCE)
 
     girona = filter_province(everything, "Girona")
 
@@ -405,7 +429,7 @@ def test_filtering_a_province_narrows_every_layer(session: Session) -> None:
 
 def test_the_version_changes_with_the_data_and_only_then(session: Session) -> None:
     make.member(session, "Ajuntament de Vic")
-    first = map_layers(session=session, today=TODAY)
-    assert map_layers(session=session, today=TODAY).version == first.version
+    first = map_layers(session=session, today=TODAY, cadence=CADENCE)
+    assert map_layers(session=session, today=TODAY, cadence=CADENCE).version == first.version
     make.member(session, "Ajuntament de Sort", municipality_code=SORT)
-    assert map_layers(session=session, today=TODAY).version != first.version
+    assert map_layers(session=session, today=TODAY, cadence=CADENCE).version != first.version
