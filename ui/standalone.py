@@ -2,9 +2,17 @@
 
 On a freshly started server, Streamlit's old folder mode runs ``pages/<name>.py`` directly
 when the first request is a deep link (``/dades``), before ``dashboard.py`` has ever run: no
-page config, no sidebar, no database check. A page file calls ``run_dashboard()`` when it is
-the script being run, so the dashboard takes over and ``st.navigation`` serves the page asked
-for.
+page config, no sidebar, no database check. Every page file therefore ends with
+
+    if __name__ == "__main__":
+        from ui.standalone import run_dashboard
+
+        run_dashboard()
+
+so the dashboard takes over and ``st.navigation`` serves the page asked for. Importing a page
+module never runs it. tests/ui/test_standalone.py holds every page file to exactly that block
+and checks the hand-over; tests/e2e/test_shell.py opens each page's deep link on a fresh
+server in Chromium.
 """
 
 from __future__ import annotations
