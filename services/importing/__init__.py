@@ -156,7 +156,9 @@ class ImportResult:
     duplicates: int
 
 
-def _map_headers(table: RawTable, kind_spec: KindSpec) -> tuple[dict[str, int], list[str], list]:
+def _map_headers(
+    table: RawTable, kind_spec: KindSpec
+) -> tuple[dict[str, int], list[str], list[str]]:
     """Column key → position in the file; problems; notes."""
     by_name: dict[str, Column] = {}
     for column in kind_spec.columns:
@@ -168,18 +170,18 @@ def _map_headers(table: RawTable, kind_spec: KindSpec) -> tuple[dict[str, int], 
     for index, header in enumerate(table.headers):
         if not header:
             continue
-        column = by_name.get(key(header))
-        if column is None:
+        found = by_name.get(key(header))
+        if found is None:
             ignored.append(header)
             continue
-        if column.key in positions:
-            first = table.headers[positions[column.key]]
+        if found.key in positions:
+            first = table.headers[positions[found.key]]
             problems.append(
                 f"Les columnes «{first}» i «{header}» són la mateixa dada "
-                f"(*{column.header}*): deixeu-ne només una."
+                f"(*{found.header}*): deixeu-ne només una."
             )
             continue
-        positions[column.key] = index
+        positions[found.key] = index
     missing = [c.header for c in kind_spec.columns if c.required and c.key not in positions]
     if missing:
         expected = ", ".join(c.header for c in kind_spec.columns)

@@ -8,15 +8,16 @@ nothing; writing inserts with ``executemany`` and records one audit entry per ro
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.orm import Session
 
+from db.base import Base
 from db.models import AuditAction
 from services.audit import json_value, record_changes
 from services.errors import ValidationError
@@ -26,6 +27,16 @@ from services.importing.values import CellError, is_blank, key
 
 # Distinct values remembered per column (free text is rarely repeated: stop there).
 _MEMO_LIMIT = 20_000
+
+T = TypeVar("T")
+
+# A record's values by model attribute: as stored (the record a row updates) or as parsed from
+# a row. Each attribute has its own column's type, so the values are typed per use.
+Record = dict[str, Any]
+
+# One column's distinct cells, by type and value (``1`` is not ``True``): ``(True, parsed)``,
+# or ``(False, why the cell is refused)``.
+_Memo = dict[tuple[type[object], object], tuple[bool, Any]]
 
 CREATE = "create"
 UPDATE = "update"
@@ -54,7 +65,7 @@ class Column:
     required: bool = False
     needed: bool = False
     field: str | None = None
-    empty: Any = None
+    empty: object = None
 
     def names(self) -> set[str]:
         return {key(self.header), key(self.key), *(key(alias) for alias in self.aliases)}
@@ -109,7 +120,7 @@ class RowReader:
         else:
             self.errors.append(f"fila {self.line}, columna *{self.headers[column]}*: {message}")
 
-    def parse(self, column: str, parser: Callable[[Cell], Any]) -> Any:
+    def parse(self, column: str, parser: Callable[[Cell], T]) -> T | None:
         """The parsed cell; None (and an error recorded) when it cannot be read."""
         try:
             return parser(self.cells.get(column))
@@ -124,9 +135,9 @@ class RowPlan:
     action: str
     label: str = ""
     messages: list[str] = field(default_factory=list)
-    values: dict[str, Any] = field(default_factory=dict)
+    values: Record = field(default_factory=dict)
     changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra: Record = field(default_factory=dict)
     target: int | None = None
     version: int | None = None
 
@@ -144,12 +155,17 @@ def display(value: object) -> str:
     return str(getattr(value, "value", value))
 
 
+def name_of(names: Mapping[int, str], ident: object) -> str:
+    """The name of the record a row's id refers to; "" when it refers to none we know."""
+    return names.get(ident, "") if isinstance(ident, int) else ""
+
+
 class Importer:
     """The plan and the write of one kind. Subclasses set ``spec``, ``model`` and the
     parsers, and say how a row finds its record (``identify``)."""
 
     spec: ClassVar[KindSpec]
-    model: ClassVar[Any]
+    model: ClassVar[type[Base]]
 
     def __init__(self, session: Session, today: date) -> None:
         self.session = session
@@ -158,29 +174,29 @@ class Importer:
         self.seen: dict[object, tuple[int, object]] = {}
         # Read by ``display_value`` for closed lists: enum → Catalan label.
         self.labels: dict[str, dict[Any, str]] = {}
-        self._parse_plan: list[tuple[str, str, Callable[[Cell], Any], dict]] | None = None
+        self._parse_plan: list[tuple[str, str, Callable[[Cell], Any], _Memo]] | None = None
 
     # -- hooks ---------------------------------------------------------------------------
 
     def prepare(self, rows: list[RowReader]) -> None:
         """A first look at every row before planning (names a row may refer to)."""
 
-    def identify(self, row: RowReader, values: dict[str, Any]) -> tuple[object, dict | None]:
+    def identify(self, row: RowReader, values: Record) -> tuple[object, Record | None]:
         """The row's identity (for duplicates in the file) and the current values of the
         record it updates (None: it creates one)."""
         raise NotImplementedError
 
-    def check(self, row: RowReader, values: dict[str, Any], current: dict | None) -> None:
+    def check(self, row: RowReader, values: Record, current: Record | None) -> None:
         """Checks across columns; record errors on ``row``."""
 
-    def label(self, values: dict[str, Any], current: dict | None) -> str:
+    def label(self, values: Record, current: Record | None) -> str:
         raise NotImplementedError
 
-    def extra(self, row: RowReader, values: dict[str, Any], current: dict | None) -> dict:
+    def extra(self, row: RowReader, values: Record, current: Record | None) -> Record:
         """Values the kind writes itself (a member's mentor, an interaction's needs)."""
         return {}
 
-    def extra_changes(self, extra: dict, current: dict) -> dict[str, tuple[Any, Any]]:
+    def extra_changes(self, extra: Record, current: Record) -> dict[str, tuple[Any, Any]]:
         return {}
 
     def finish(self, plans: list[RowPlan]) -> None:
@@ -200,7 +216,7 @@ class Importer:
 
     # -- planning ------------------------------------------------------------------------
 
-    def parse_cells(self, row: RowReader) -> dict[str, Any]:
+    def parse_cells(self, row: RowReader) -> Record:
         """The row's non-blank cells, parsed, by model attribute.
 
         A file repeats the same few members, dates and labels on thousands of rows: each
@@ -211,7 +227,7 @@ class Importer:
                 for column in self.spec.columns
                 if column.field is not None and column.key in self.parsers
             ]
-        values: dict[str, Any] = {}
+        values: Record = {}
         cells = row.cells
         for column_key, field_name, parser, memo in self._parse_plan:
             raw = cells.get(column_key)
@@ -232,7 +248,7 @@ class Importer:
                 row.fail(column_key, hit[1])
         return values
 
-    def complete(self, row: RowReader, values: dict[str, Any], current: dict | None) -> None:
+    def complete(self, row: RowReader, values: Record, current: Record | None) -> None:
         """A new record needs every ``needed`` column and gets the empty value of blank ones.
         An update only changes what the row fills in: a blank cell never erases anything."""
         if current is not None:
@@ -330,12 +346,13 @@ class Importer:
 
     def update_rows(self, plans: Sequence[RowPlan]) -> None:
         with_columns = [plan for plan in plans if plan.values]
+        table = table_of(self.model)
         for chunk_start in range(0, len(with_columns), 500):
             chunk = with_columns[chunk_start : chunk_start + 500]
             rows = {
-                row.id: row
-                for row in self.session.scalars(
-                    select(self.model).where(self.model.id.in_([p.target for p in chunk]))
+                row_id: row
+                for row_id, row in self.session.execute(
+                    select(table.c.id, self.model).where(table.c.id.in_([p.target for p in chunk]))
                 )
             }
             for plan in chunk:
@@ -385,13 +402,23 @@ class Importer:
         record_changes(self.session, username=username, entries=entries)
 
 
-def bulk_insert(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
+def table_of(model: type[Base]) -> Table:
+    """The table a model is mapped to (every model here maps one ``Table``)."""
+    table = model.__table__
+    if not isinstance(table, Table):
+        raise TypeError(f"{model.__name__} is not mapped to a single table")
+    return table
+
+
+def bulk_insert(session: Session, table: type[Base] | Table, rows: list[dict[str, Any]]) -> None:
     """One ``executemany`` (psycopg pipelines it on PostgreSQL)."""
     if rows:
-        session.execute(insert(getattr(table, "__table__", table)), rows)
+        session.execute(insert(table if isinstance(table, Table) else table_of(table)), rows)
 
 
-def insert_returning_ids(session: Session, model: Any, rows: list[dict[str, Any]]) -> list[int]:
+def insert_returning_ids(
+    session: Session, model: type[Base], rows: list[dict[str, Any]]
+) -> list[int]:
     """Insert ``rows`` with one ``executemany`` and return their new ids, in order.
 
     RETURNING with the rows' order costs a sort per batch on PostgreSQL, and on SQLite
@@ -401,7 +428,7 @@ def insert_returning_ids(session: Session, model: Any, rows: list[dict[str, Any]
     one, which is checked after the insert."""
     if not rows:
         return []
-    table = model.__table__
+    table = table_of(model)
     if session.get_bind().dialect.name == "postgresql":
         sequence = session.scalar(
             text("SELECT pg_get_serial_sequence(:table, 'id')"), {"table": table.name}
@@ -427,7 +454,7 @@ def insert_returning_ids(session: Session, model: Any, rows: list[dict[str, Any]
     return list(range(last + 1, last + len(rows) + 1))
 
 
-def _json_dict(values: dict[str, Any]) -> dict[str, Any]:
+def _json_dict(values: Record) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for name, value in values.items():
         if isinstance(value, list | tuple):

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Event, EventKind, PlanActivity, WorkGroup
 from db.plan_loader import WORK_GROUPS, load_work_groups
-from services.importing.base import Column, Importer, KindSpec, RowPlan, RowReader
+from services.importing.base import Column, Importer, KindSpec, Record, RowPlan, RowReader
 from services.importing.matching import MunicipalityMatcher, NamedLookup
 from services.importing.values import Choices, key, parse_date, shown, text
 from services.labels import EVENT_FORMAT, EVENT_KIND
@@ -93,13 +93,13 @@ COLUMNS = (
 )
 
 
-def work_group_lookup(session: Session) -> tuple[NamedLookup, dict[str, str]]:
+def work_group_lookup(session: Session) -> tuple[NamedLookup[int | str], dict[str, str]]:
     """Work groups by code or name: those stored and the plan's own (created on write).
 
     Returns the lookup (to an id, or to ``"plan:<code>"`` for a plan group not stored yet)
     and the names by that reference."""
     stored = session.execute(select(WorkGroup.id, WorkGroup.code, WorkGroup.name)).all()
-    entries: list[tuple[object, str, str]] = list(stored)
+    entries: list[tuple[int | str, str, str]] = list(stored)
     stored_codes = {code for _, code, _ in stored}
     entries += [
         (f"plan:{s.code}", s.code, s.name) for s in WORK_GROUPS if s.code not in stored_codes
@@ -108,7 +108,7 @@ def work_group_lookup(session: Session) -> tuple[NamedLookup, dict[str, str]]:
     return lookup, {str(ident): name for ident, _, name in entries}
 
 
-def resolve_plan_groups(session: Session, plans: list[RowPlan], field: str) -> None:
+def resolve_plan_groups(session: Session, plans: Sequence[RowPlan], field: str) -> None:
     """Replace ``plan:<code>`` references with the ids of the plan's work groups."""
     pending = [p for p in plans if isinstance(p.values.get(field), str)]
     if not pending:
@@ -139,7 +139,7 @@ class EventImporter(Importer):
             activity_id: code
             for activity_id, code in session.execute(select(PlanActivity.id, PlanActivity.code))
         }
-        self.current: dict[tuple[str, date], dict] = {}
+        self.current: dict[tuple[str, date], Record] = {}
         for row in session.execute(select(*(getattr(Event, c) for c in COLUMNS))):
             self.current.setdefault((key(row.title), row.held_on), dict(row._mapping))
         self.parsers = {
@@ -153,7 +153,7 @@ class EventImporter(Importer):
         }
         self.labels = {"kind": dict(EVENT_KIND), "format": dict(EVENT_FORMAT)}
 
-    def parse_cells(self, row: RowReader) -> dict[str, Any]:
+    def parse_cells(self, row: RowReader) -> Record:
         values = super().parse_cells(row)
         if row.has("plan_activity") and not row.blank("plan_activity"):
             code = shown(row.raw("plan_activity")).strip()
@@ -169,7 +169,7 @@ class EventImporter(Importer):
                 values["plan_activity_id"] = found
         return values
 
-    def identify(self, row: RowReader, values: dict[str, Any]) -> tuple[object, dict | None]:
+    def identify(self, row: RowReader, values: Record) -> tuple[object, Record | None]:
         if not values.get("title") or values.get("held_on") is None:
             return None, None
         identity = (key(values["title"]), values["held_on"])
@@ -178,7 +178,7 @@ class EventImporter(Importer):
             values["title"] = current["title"]
         return identity, current
 
-    def check(self, row: RowReader, values: dict[str, Any], current: dict | None) -> None:
+    def check(self, row: RowReader, values: Record, current: Record | None) -> None:
         merged = (current or {}) | values
         if merged.get("kind") == EventKind.WORK_GROUP_SESSION and not merged.get("work_group_id"):
             row.fail(
@@ -186,7 +186,7 @@ class EventImporter(Importer):
                 "una sessió de grup de treball ha d'indicar el grup de treball",
             )
 
-    def label(self, values: dict[str, Any], current: dict | None) -> str:
+    def label(self, values: Record, current: Record | None) -> str:
         title = values.get("title") or (current or {}).get("title") or "(sense títol)"
         held_on = values.get("held_on")
         return f"{title} ({shown(held_on)})" if held_on else str(title)
@@ -196,14 +196,14 @@ class EventImporter(Importer):
             return self.municipalities.label(value) if value in self.municipalities.names else value
         if column == "work_group_id" and value is not None:
             return self.group_names.get(str(value), str(value))
-        if column == "plan_activity_id" and value is not None:
-            return self.activity_names.get(value, str(value))  # type: ignore[arg-type]
+        if column == "plan_activity_id" and isinstance(value, int):
+            return self.activity_names.get(value, str(value))
         return super().display_value(column, value)
 
-    def insert_rows(self, plans: Any) -> None:
+    def insert_rows(self, plans: Sequence[RowPlan]) -> None:
         resolve_plan_groups(self.session, plans, "work_group_id")
         super().insert_rows(plans)
 
-    def update_rows(self, plans: Any) -> None:
+    def update_rows(self, plans: Sequence[RowPlan]) -> None:
         resolve_plan_groups(self.session, plans, "work_group_id")
         super().update_rows(plans)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,9 +15,11 @@ from services.importing.base import (
     Column,
     Importer,
     KindSpec,
+    Record,
     RowPlan,
     RowReader,
     bulk_insert,
+    name_of,
     split_list,
 )
 from services.importing.matching import (
@@ -151,7 +152,7 @@ class InteractionImporter(Importer):
         }
         self.labels = {"channel": dict(CHANNEL), "referral": dict(REFERRAL)}
 
-    def parse_cells(self, row: RowReader) -> dict[str, Any]:
+    def parse_cells(self, row: RowReader) -> Record:
         values = super().parse_cells(row)
         member_id = values.get("member_id")
         if member_id is not None and row.has("person") and not row.blank("person"):
@@ -168,7 +169,7 @@ class InteractionImporter(Importer):
                 values["person_id"] = person_id
         return values
 
-    def identify(self, row: RowReader, values: dict[str, Any]) -> tuple[object, dict | None]:
+    def identify(self, row: RowReader, values: Record) -> tuple[object, Record | None]:
         needed = ("member_id", "occurred_on", "channel", "summary")
         if any(values.get(name) is None for name in needed) or not values.get("summary"):
             return None, None
@@ -183,13 +184,13 @@ class InteractionImporter(Importer):
             return identity, {"id": 0, **values}
         return identity, None
 
-    def extra(self, row: RowReader, values: dict[str, Any], current: dict | None) -> dict:
+    def extra(self, row: RowReader, values: Record, current: Record | None) -> Record:
         if not row.has("needs") or row.blank("needs"):
             return {"needs": []} if current is None else {}
         codes: list[int] = []
         for part in split_list(row.raw("needs")):
             try:
-                topic_id = int(self.topics.match(part))  # type: ignore[call-overload]
+                topic_id = self.topics.match(part)
             except CellError as error:
                 row.fail("needs", str(error))
                 continue
@@ -197,7 +198,7 @@ class InteractionImporter(Importer):
                 codes.append(topic_id)
         return {"needs": codes}
 
-    def check(self, row: RowReader, values: dict[str, Any], current: dict | None) -> None:
+    def check(self, row: RowReader, values: Record, current: Record | None) -> None:
         occurred_on = values.get("occurred_on")
         if occurred_on and occurred_on > self.today:
             row.fail(
@@ -211,8 +212,8 @@ class InteractionImporter(Importer):
                 f"{shown(next_on)} és anterior a la data del contacte ({shown(occurred_on)})",
             )
 
-    def label(self, values: dict[str, Any], current: dict | None) -> str:
-        member = self.members.names.get(values.get("member_id"), "")  # type: ignore[arg-type]
+    def label(self, values: Record, current: Record | None) -> str:
+        member = name_of(self.members.names, values.get("member_id"))
         day = values.get("occurred_on")
         return f"{member}, {shown(day)}" if day else member
 

@@ -10,6 +10,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import Generic, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,6 +19,9 @@ from db.models import AppUser, Member, Municipality, Topic
 from db.reference_data import MUNICIPALITIES_CSV
 from services.importing.reading import Cell
 from services.importing.values import CellError, fold, key, shown
+
+# What a ``NamedLookup`` finds: an id, or a reference to a row still to be created.
+Ident = TypeVar("Ident")
 
 # Catalan and Aranese articles that lists move behind the name ("Hospitalet de Llobregat, l'").
 ARTICLES = ("l'", "el", "la", "els", "les", "es", "era", "eth", "eths", "eres", "lo", "los", "sa")
@@ -186,13 +190,13 @@ class MemberMatcher:
         raise CellError(f"«{raw}» no és cap membre de la xarxa{_suggest(suggestions)}")
 
 
-class NamedLookup:
+class NamedLookup(Generic[Ident]):
     """A small table matched by code or name, ignoring case and accents (staff, topics)."""
 
-    def __init__(self, entries: Iterable[tuple[object, str, str]], what: str) -> None:
-        self.by_key: dict[str, object] = {}
+    def __init__(self, entries: Iterable[tuple[Ident, str, str]], what: str) -> None:
+        self.by_key: dict[str, Ident] = {}
         self.names: list[str] = []
-        self.by_id: dict[object, str] = {}
+        self.by_id: dict[Ident, str] = {}
         for ident, code, name in entries:
             self.by_key.setdefault(key(code), ident)
             self.by_key.setdefault(key(name), ident)
@@ -200,7 +204,7 @@ class NamedLookup:
             self.by_id[ident] = name
         self.what = what
 
-    def match(self, value: Cell) -> object:
+    def match(self, value: Cell) -> Ident:
         raw = shown(value).strip()
         found = self.by_key.get(key(raw))
         if found is None:
@@ -208,11 +212,11 @@ class NamedLookup:
         return found
 
 
-def staff_lookup(session: Session) -> NamedLookup:
+def staff_lookup(session: Session) -> NamedLookup[int]:
     users = session.execute(select(AppUser.id, AppUser.username, AppUser.full_name)).all()
     return NamedLookup(users, "cap usuari de l'equip")
 
 
-def topic_lookup(session: Session) -> NamedLookup:
+def topic_lookup(session: Session) -> NamedLookup[int]:
     topics = session.execute(select(Topic.id, Topic.code, Topic.name)).all()
     return NamedLookup(topics, "cap tema de necessitat")

@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from db.models import Member
-from services.importing.base import Column, Importer, KindSpec, RowPlan, RowReader
+from services.importing.base import Column, Importer, KindSpec, Record, RowPlan, RowReader, table_of
 from services.importing.matching import MemberMatcher, MunicipalityMatcher, staff_lookup
 from services.importing.values import Choices, key, parse_bool, parse_date, shown, text
 from services.labels import MEMBER_KIND
@@ -144,7 +144,7 @@ class MemberImporter(Importer):
             if name and self.members.find(name) is None:
                 self.new_names.setdefault(key(name), name)
 
-    def identify(self, row: RowReader, values: dict[str, Any]) -> tuple[object, dict | None]:
+    def identify(self, row: RowReader, values: Record) -> tuple[object, Record | None]:
         name = values.get("name")
         if not name:
             return None, None
@@ -155,7 +155,7 @@ class MemberImporter(Importer):
             values["name"] = current["name"]
         return key(name), current
 
-    def extra(self, row: RowReader, values: dict[str, Any], current: dict | None) -> dict:
+    def extra(self, row: RowReader, values: Record, current: Record | None) -> Record:
         if not row.has("mentor"):
             return {}
         if row.blank("mentor"):
@@ -169,13 +169,13 @@ class MemberImporter(Importer):
         row.parse("mentor", lambda v: self.members.match(v, pending=self.new_names.values()))
         return {}
 
-    def extra_changes(self, extra: dict, current: dict) -> dict[str, tuple[Any, Any]]:
+    def extra_changes(self, extra: Record, current: Record) -> dict[str, tuple[Any, Any]]:
         if "mentor" not in extra:
             return {}
         before = self.members.names.get(current["mentor_id"]) if current["mentor_id"] else None
         return {"mentor": (before, extra["mentor"])} if before != extra["mentor"] else {}
 
-    def check(self, row: RowReader, values: dict[str, Any], current: dict | None) -> None:
+    def check(self, row: RowReader, values: Record, current: Record | None) -> None:
         merged = (current or {}) | values
         joined, left = merged.get("joined_on"), merged.get("left_on")
         if joined and left and left < joined:
@@ -189,14 +189,14 @@ class MemberImporter(Importer):
         if mentor is not None and merged.get("name") and key(shown(mentor)) == key(merged["name"]):
             row.fail("mentor", "un membre no pot ser el seu propi mentor")
 
-    def label(self, values: dict[str, Any], current: dict | None) -> str:
+    def label(self, values: Record, current: Record | None) -> str:
         return str(values.get("name") or (current or {}).get("name") or "(sense nom)")
 
     def display_value(self, column: str, value: object) -> str:
         if column == "municipality_code" and isinstance(value, str):
             return self.municipalities.label(value) if value in self.municipalities.names else value
-        if column == "owner_id" and value is not None:
-            return str(self.staff.by_id.get(value, value))
+        if column == "owner_id" and isinstance(value, int):
+            return self.staff.by_id.get(value, str(value))
         return super().display_value(column, value)
 
     def _mentor_ids(self) -> dict[str, int]:
@@ -209,7 +209,7 @@ class MemberImporter(Importer):
         if not with_mentor:
             return
         ids = self._mentor_ids()
-        table = Member.__table__
+        table = table_of(Member)
         self.session.execute(
             update(table)
             .where(table.c.id == bindparam("row_id"))

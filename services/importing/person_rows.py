@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Person
-from services.importing.base import MEMBER_COLUMN, Column, Importer, KindSpec, RowReader
+from services.importing.base import MEMBER_COLUMN, Column, Importer, KindSpec, Record, RowReader
 from services.importing.matching import MemberMatcher, MunicipalityMatcher
 from services.importing.values import Choices, key, parse_bool, parse_email, text
 from services.labels import PERSON_ROLE
@@ -135,7 +134,7 @@ class PersonImporter(Importer):
         }
         self.labels = {"role": dict(PERSON_ROLE)}
 
-    def identify(self, row: RowReader, values: dict[str, Any]) -> tuple[object, dict | None]:
+    def identify(self, row: RowReader, values: Record) -> tuple[object, Record | None]:
         email = values.get("email")
         if email:
             person_id = self.by_email.get(email.casefold())
@@ -150,7 +149,7 @@ class PersonImporter(Importer):
         person_id = self.by_name.get(identity)
         return ("name", *identity), self.current.get(person_id) if person_id else None
 
-    def check(self, row: RowReader, values: dict[str, Any], current: dict | None) -> None:
+    def check(self, row: RowReader, values: Record, current: Record | None) -> None:
         email = values.get("email")
         if current is not None and email:
             owner = self.by_email.get(email.casefold())
@@ -158,13 +157,13 @@ class PersonImporter(Importer):
                 other = self.current[owner]["full_name"]
                 row.fail("email", f"{email} ja és el correu de {other}")
 
-    def label(self, values: dict[str, Any], current: dict | None) -> str:
+    def label(self, values: Record, current: Record | None) -> str:
         name = values.get("full_name") or (current or {}).get("full_name") or "(sense nom)"
         member_id = values.get("member_id") or (current or {}).get("member_id")
         member = self.members.names.get(member_id, "") if member_id else ""
         return f"{name} ({member})" if member else str(name)
 
     def display_value(self, column: str, value: object) -> str:
-        if column == "member_id" and value is not None:
-            return self.members.names.get(value, str(value))  # type: ignore[arg-type]
+        if column == "member_id" and isinstance(value, int):
+            return self.members.names.get(value, str(value))
         return super().display_value(column, value)

@@ -20,6 +20,7 @@ from services.importing.base import (
     Column,
     Importer,
     KindSpec,
+    Record,
     RowPlan,
     RowReader,
     split_list,
@@ -198,7 +199,7 @@ class PlanActivityImporter(Importer):
     def __init__(self, session: Session, today: date) -> None:
         super().__init__(session, today)
         self.groups, self.group_names = work_group_lookup(session)
-        self.current: dict[tuple[int, str], dict] = {}
+        self.current: dict[tuple[int, str], Record] = {}
         fields = ["id", "year", "version", *COLUMNS]
         for row in session.execute(select(*(getattr(PlanActivity, c) for c in fields))):
             self.current[(row.year, row.code)] = dict(row._mapping)
@@ -238,7 +239,7 @@ class PlanActivityImporter(Importer):
         }
         self.labels = {"status": dict(ACTIVITY_STATUS)}
 
-    def identify(self, row: RowReader, values: dict[str, Any]) -> tuple[object, dict | None]:
+    def identify(self, row: RowReader, values: Record) -> tuple[object, Record | None]:
         if not values.get("code"):
             return None, None
         if values.get("year") is None:
@@ -247,26 +248,26 @@ class PlanActivityImporter(Importer):
         self.identities[row.line] = identity
         return identity, self.current.get(identity)
 
-    def complete(self, row: RowReader, values: dict[str, Any], current: dict | None) -> None:
+    def complete(self, row: RowReader, values: Record, current: Record | None) -> None:
         super().complete(row, values, current)
         if current is None and values.get("status") is None:
             values["status"] = ActivityStatus.PLANNED
 
-    def extra(self, row: RowReader, values: dict[str, Any], current: dict | None) -> dict:
+    def extra(self, row: RowReader, values: Record, current: Record | None) -> Record:
         if not row.has("depends_on") or (row.blank("depends_on") and current is not None):
             return {}
         depends = split_list(row.raw("depends_on"))
         self.depends[row.line] = depends
         return {"depends_on": depends}
 
-    def extra_changes(self, extra: dict, current: dict) -> dict[str, tuple[Any, Any]]:
+    def extra_changes(self, extra: Record, current: Record) -> dict[str, tuple[Any, Any]]:
         if "depends_on" not in extra:
             return {}
         before = sorted(self.dependencies.get(current["id"], []))
         after = sorted(extra["depends_on"])
         return {"depends_on": ("; ".join(before), "; ".join(after))} if before != after else {}
 
-    def check(self, row: RowReader, values: dict[str, Any], current: dict | None) -> None:
+    def check(self, row: RowReader, values: Record, current: Record | None) -> None:
         merged = (current or {}) | values
         cap = merged.get("cap_group")
         year = merged.get("year", self.today.year)
@@ -345,7 +346,7 @@ class PlanActivityImporter(Importer):
         plan.action = REFUSED
         plan.messages = [*plan.messages, f"fila {plan.line}, columna *{header}*: {message}"]
 
-    def label(self, values: dict[str, Any], current: dict | None) -> str:
+    def label(self, values: Record, current: Record | None) -> str:
         code = values.get("code") or (current or {}).get("code") or "(sense codi)"
         title = values.get("title") or (current or {}).get("title") or ""
         return f"{code} {title}".strip()
@@ -357,12 +358,12 @@ class PlanActivityImporter(Importer):
 
     def insert_rows(self, plans: Sequence[RowPlan]) -> None:
         self._create_reference_caps(plans)
-        resolve_plan_groups(self.session, list(plans), "work_group_id")
+        resolve_plan_groups(self.session, plans, "work_group_id")
         super().insert_rows(plans)
 
     def update_rows(self, plans: Sequence[RowPlan]) -> None:
         self._create_reference_caps(plans)
-        resolve_plan_groups(self.session, list(plans), "work_group_id")
+        resolve_plan_groups(self.session, plans, "work_group_id")
         super().update_rows(plans)
 
     def _write_dependencies(self, plans: Sequence[RowPlan]) -> None:

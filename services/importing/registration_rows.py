@@ -5,13 +5,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Event, Person, Registration
-from services.importing.base import MEMBER_COLUMN, Column, Importer, KindSpec, RowReader
+from services.importing.base import (
+    MEMBER_COLUMN,
+    Column,
+    Importer,
+    KindSpec,
+    Record,
+    RowReader,
+    name_of,
+)
 from services.importing.matching import MemberMatcher, MunicipalityMatcher, closest
 from services.importing.values import Choices, key, parse_date, shown
 from services.labels import REGISTRATION_STATUS
@@ -137,7 +144,7 @@ class RegistrationImporter(Importer):
         )
         return None
 
-    def parse_cells(self, row: RowReader) -> dict[str, Any]:
+    def parse_cells(self, row: RowReader) -> Record:
         values = super().parse_cells(row)
         if not row.blank("event"):
             event_id = self._event(row)
@@ -156,7 +163,7 @@ class RegistrationImporter(Importer):
                 values["person_id"] = person_id
         return values
 
-    def identify(self, row: RowReader, values: dict[str, Any]) -> tuple[object, dict | None]:
+    def identify(self, row: RowReader, values: Record) -> tuple[object, Record | None]:
         if values.get("event_id") is None or values.get("member_id") is None:
             return None, None
         if row.has("person") and not row.blank("person") and "person_id" not in values:
@@ -164,14 +171,14 @@ class RegistrationImporter(Importer):
         identity = (values["event_id"], values["member_id"], values.get("person_id"))
         return identity, self.current.get(identity)
 
-    def complete(self, row: RowReader, values: dict[str, Any], current: dict | None) -> None:
+    def complete(self, row: RowReader, values: Record, current: Record | None) -> None:
         super().complete(row, values, current)
         if current is None and values.get("registered_on") is None and values.get("event_id"):
             values["registered_on"] = min(self.event_dates[values["event_id"]], self.today)
 
-    def label(self, values: dict[str, Any], current: dict | None) -> str:
-        event = self.event_names.get(values.get("event_id"), "")  # type: ignore[arg-type]
-        member = self.members.names.get(values.get("member_id"), "")  # type: ignore[arg-type]
-        person = self.person_names.get(values.get("person_id"))  # type: ignore[arg-type]
+    def label(self, values: Record, current: Record | None) -> str:
+        event = name_of(self.event_names, values.get("event_id"))
+        member = name_of(self.members.names, values.get("member_id"))
+        person = name_of(self.person_names, values.get("person_id"))
         who = f"{member} · {person}" if person else member
         return f"{who} a {event}" if event else who
