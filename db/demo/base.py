@@ -11,13 +11,15 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from db.demo.vocabulary import FOUNDED_ON
 from db.models import MemberKind, PersonRole, PlanActivity, WorkGroup
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,7 @@ class _Builder:
         if rows:
             self.session.execute(insert(model), rows)
 
-    def _weighted(self, pairs: Sequence[tuple[Any, float]]) -> Any:
+    def _weighted(self, pairs: Sequence[tuple[T, float]]) -> T:
         values = [value for value, _ in pairs]
         weights = [weight for _, weight in pairs]
         return self.rng.choices(values, weights=weights)[0]

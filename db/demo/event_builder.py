@@ -4,12 +4,13 @@ attended, then the advisories, mentorings and the CCPR expert hours bag."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from db.demo.base import _Builder, _Member, _Muni
+from db.demo.base import _Builder, _Member, _Muni, _Person
 from db.demo.vocabulary import (
     FOUNDED_ON,
     NEED_PHRASES,
@@ -407,7 +408,8 @@ class _EventBuilder(_Builder):
                 else:
                     persons.sort(key=lambda p: p.role != PersonRole.TECHNICIAN)
                 how_many = 2 if event.kind == EventKind.ASSEMBLY and e > 0.65 else 1
-                chosen = persons[:how_many] or [None]
+                # A member with no active person still registers, without a name.
+                chosen: Sequence[_Person | None] = persons[:how_many] or [None]
                 for person in chosen:
                     registered_on = event.held_on - timedelta(days=rng.randint(1, 35))
                     registered_on = max(min(registered_on, today), member.joined_on)
@@ -508,8 +510,8 @@ class _EventBuilder(_Builder):
         for member in self.members:
             if member.mentor is None:
                 continue
-            requested = self.mentor_assigned_on.get(member.id)
-            if requested is None:
+            assigned_on = self.mentor_assigned_on.get(member.id)
+            if assigned_on is None:
                 continue
             rows.append(
                 {
@@ -518,7 +520,7 @@ class _EventBuilder(_Builder):
                     "topic_id": None,
                     "status": AdvisoryStatus.IN_PROGRESS,
                     "mentor_member_id": member.mentor.id,
-                    "requested_on": requested,
+                    "requested_on": assigned_on,
                     "closed_on": None,
                     "hours": Decimal(rng.randint(1, 8)),
                     "description": f"Mentoria d'acollida amb {member.mentor.name}.",

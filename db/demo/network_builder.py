@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from db.demo.base import _Builder, _Member, _Muni, _Person
 from db.demo.vocabulary import (
@@ -453,8 +453,8 @@ class _NetworkBuilder(_Builder):
         updates = [m for m in new if m.abc_on is not None]
         for member in updates:
             self.session.execute(
-                Member.__table__.update()
-                .where(Member.__table__.c.id == member.id)
+                update(Member)
+                .where(Member.id == member.id)
                 .values(abc_sheet_updated_on=member.abc_on)
             )
         self.counts["onboarding_steps"] = len(rows)

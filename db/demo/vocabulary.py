@@ -127,18 +127,21 @@ SURNAMES = (
 )  # fmt: skip
 
 # (feminine, masculine) positions, by kind of member.
-ELECTED_POSITIONS = (
+Positions = tuple[tuple[str, str], ...]
+ELECTED_POSITIONS: Positions = (
     ("Regidora d'Economia Social i Solidària", "Regidor d'Economia Social i Solidària"),
     ("Regidora de Promoció Econòmica", "Regidor de Promoció Econòmica"),
     ("Tinenta d'alcaldia de Drets Socials", "Tinent d'alcaldia de Drets Socials"),
     ("Regidora de Comerç i Consum", "Regidor de Comerç i Consum"),
     ("Alcaldessa", "Alcalde"),
 )
-CONSELL_ELECTED = (
+CONSELL_ELECTED: Positions = (
     ("Consellera comarcal de Promoció Econòmica", "Conseller comarcal de Promoció Econòmica"),
 )
-DIPUTACIO_ELECTED = (("Diputada delegada d'Economia Social", "Diputat delegat d'Economia Social"),)
-TECHNICIAN_POSITIONS = (
+DIPUTACIO_ELECTED: Positions = (
+    ("Diputada delegada d'Economia Social", "Diputat delegat d'Economia Social"),
+)
+TECHNICIAN_POSITIONS: Positions = (
     ("Tècnica de Promoció Econòmica", "Tècnic de Promoció Econòmica"),
     ("Tècnica d'Economia Social", "Tècnic d'Economia Social"),
     ("Tècnica de Desenvolupament Local", "Tècnic de Desenvolupament Local"),
