@@ -97,7 +97,10 @@ def _cell(sheet: Any, value: object, json_text: bool = False) -> Any:
     elif isinstance(value, datetime):
         value = value.isoformat()
     elif isinstance(value, date):
-        cell = WriteOnlyCell(sheet, value=value)
+        cell = WriteOnlyCell(sheet)
+        # Set afterwards: openpyxl's stubs leave date out of WriteOnlyCell's value argument,
+        # though both it and Cell.value take one.
+        cell.value = value
         cell.number_format = "yyyy-mm-dd"
         return cell
     elif isinstance(value, Decimal):
@@ -298,7 +301,7 @@ def user_tables_with_rows(session: Session) -> list[tuple[str, int]]:
     return result
 
 
-class _PostgresJsonText(TypeDecorator):
+class _PostgresJsonText(TypeDecorator[str]):
     """JSON text inserted verbatim into a PostgreSQL ``json`` column."""
 
     impl = Text

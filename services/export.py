@@ -36,7 +36,9 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 
 
 def _cell_value(value: object) -> object:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
+    # pandas-stubs type isna's argument as an array or a known scalar; at runtime it takes
+    # any cell value and answers a bool for a scalar one.
+    if value is None or (not isinstance(value, str) and pd.isna(value)):  # type: ignore[call-overload]
         return None
     if isinstance(value, pd.Timestamp):
         return value.to_pydatetime()
@@ -48,7 +50,8 @@ def _cell_value(value: object) -> object:
 def xlsx_bytes(sheets: Mapping[str, pd.DataFrame]) -> bytes:
     """One workbook, a sheet per frame; text is always typed as text."""
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    # A new workbook starts with one empty sheet; every sheet of ours is named after its frame.
+    workbook.remove(workbook.worksheets[0])
     for name, frame in sheets.items():
         sheet = workbook.create_sheet(title=name.translate(_SHEET_FORBIDDEN)[:31] or "Full")
         sheet.append([str(column) for column in frame.columns])

@@ -49,9 +49,6 @@ REASON_LABELS: dict[str, str] = {
     "value": "Sense valor",
 }
 FRONTIER_POINTS = 40
-# HiGHS stops at a 0.01 % gap by default; the what-if must be exact (it is compared with a
-# brute force in the tests), and the plan is small enough for a proven optimum.
-_HIGHS_OPTIONS = {"mip_rel_gap": 0.0, "presolve": True, "time_limit": 30.0}
 
 
 @dataclass(frozen=True)
@@ -328,10 +325,13 @@ class _Model:
                 )
             result = milp(
                 -objective,
-                integrality=np.ones(self.n),
+                integrality=np.ones(self.n, dtype=np.int8),  # every variable is 0 or 1
                 bounds=bounds,
                 constraints=constraints,
-                options=dict(_HIGHS_OPTIONS),
+                # HiGHS stops at a 0.01 % gap by default; the what-if must be exact (it is
+                # compared with a brute force in the tests), and the plan is small enough for
+                # a proven optimum.
+                options={"mip_rel_gap": 0.0, "presolve": True, "time_limit": 30.0},
             )
             if result.x is None:
                 raise RuntimeError(f"HiGHS found no plan although one exists: {result.message}")

@@ -178,7 +178,9 @@ def _blank(value: object) -> bool:
     if isinstance(value, str) and not value.strip():
         return True
     try:
-        return bool(pd.isna(value))  # pandas' NA and NaT
+        # pandas' NA and NaT. pandas-stubs type isna's argument as an array or a known
+        # scalar; at runtime it takes any object (the except catches array-like ones).
+        return bool(pd.isna(value))  # type: ignore[call-overload]
     except (TypeError, ValueError):
         return False
 
@@ -309,8 +311,6 @@ def _parse(column: str, value: object, caps: Mapping[str, int]) -> object:
         return group
     if column == "exclusive_group":
         return _group(value)
-    if column == "depends_on":
-        return _codes(value)
     raise _Refused("aquesta columna no es pot modificar")
 
 
@@ -348,7 +348,9 @@ def update_activities(
     needs = _requirements(session, year)
     graph = {a.code: list(needs.get(a.id, ())) for a in activities.values()}
     errors: list[str] = []
-    parsed: list[tuple[ActivityEdit, PlanActivity, dict[str, object]]] = []
+    # Per edit: the activity's own columns, and its requirements when "depends_on" was
+    # edited (they live in their own table, so they are written apart).
+    parsed: list[tuple[ActivityEdit, PlanActivity, dict[str, object], tuple[str, ...] | None]] = []
     for edit in edits:
         activity = activities.get(edit.activity_id)
         if activity is None:
@@ -362,13 +364,17 @@ def update_activities(
             )
             continue
         values: dict[str, object] = {}
+        depends_on: tuple[str, ...] | None = None
         for column, raw in edit.changes:
             label = COLUMN_LABELS.get(column, column)
             try:
-                values[column] = _parse(column, raw, caps)
+                if column == "depends_on":
+                    depends_on = _codes(raw)
+                else:
+                    values[column] = _parse(column, raw, caps)
             except _Refused as refused:
                 errors.append(f"{where}, {label}: {refused}.")
-        for required in values.get("depends_on", ()):  # type: ignore[union-attr]
+        for required in depends_on or ():
             if required == activity.code:
                 errors.append(
                     f"{where}, {COLUMN_LABELS['depends_on']}: l'activitat «{required}» no pot "
@@ -379,12 +385,12 @@ def update_activities(
                     f"{where}, {COLUMN_LABELS['depends_on']}: el codi «{required}» no correspon "
                     "a cap activitat del pla."
                 )
-        if "depends_on" in values:
-            graph[activity.code] = list(values["depends_on"])  # type: ignore[arg-type]
-        parsed.append((edit, activity, values))
+        if depends_on is not None:
+            graph[activity.code] = list(depends_on)
+        parsed.append((edit, activity, values, depends_on))
     if not errors:
-        for edit, activity, values in parsed:
-            if "depends_on" in values:
+        for edit, activity, _, depends_on in parsed:
+            if depends_on is not None:
                 cycle = _cycle(graph, activity.code)
                 if cycle:
                     errors.append(
@@ -397,35 +403,33 @@ def update_activities(
 
     ids = {a.code: a.id for a in activities.values()}
     changed = 0
-    for edit, activity, values in parsed:
+    for edit, activity, values, depends_on in parsed:
         before: dict[str, Any] = {}
         after: dict[str, Any] = {}
         for column, value in values.items():
-            if column == "depends_on":
-                old: object = needs.get(activity.id, [])
-                new: object = sorted(value)  # type: ignore[call-overload]
-            else:
-                old = getattr(activity, column)
-                new = value
-            if old == new:
+            old = getattr(activity, column)
+            if old == value:
                 continue
-            before[column] = json_value(old) if not isinstance(old, list) else old
-            after[column] = json_value(new) if not isinstance(new, list) else new
-            if column == "depends_on":
-                session.execute(
-                    delete(PlanActivityDependency).where(
-                        PlanActivityDependency.activity_id == activity.id
-                    )
+            before[column] = json_value(old)
+            after[column] = json_value(value)
+            setattr(activity, column, value)
+        old_codes = needs.get(activity.id, [])
+        new_codes = sorted(depends_on) if depends_on is not None else old_codes
+        if new_codes != old_codes:
+            before["depends_on"] = old_codes
+            after["depends_on"] = new_codes
+            session.execute(
+                delete(PlanActivityDependency).where(
+                    PlanActivityDependency.activity_id == activity.id
                 )
-                for required in new:  # type: ignore[attr-defined]
-                    session.add(
-                        PlanActivityDependency(activity_id=activity.id, requires_id=ids[required])
-                    )
-                # A dependency lives in its own table: touch the activity so its version moves
-                # on too, and a concurrent editor of the same row is refused.
-                flag_modified(activity, "code")
-            else:
-                setattr(activity, column, new)
+            )
+            for required in new_codes:
+                session.add(
+                    PlanActivityDependency(activity_id=activity.id, requires_id=ids[required])
+                )
+            # A dependency lives in its own table: touch the activity so its version moves
+            # on too, and a concurrent editor of the same row is refused.
+            flag_modified(activity, "code")
         if not after:
             continue
         changed += 1

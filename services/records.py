@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 from sqlalchemy import func, select
@@ -67,6 +67,11 @@ class PersonForm:
     consent_contact: bool = False
     consent_image: bool = False
     active: bool = True
+
+
+_Form = MemberForm | PersonForm
+# Constrained, not a union: ``session.get(model, ...)`` then gives back the model's own type.
+_Row = TypeVar("_Row", Member, Person)
 
 
 @dataclass(frozen=True)
@@ -265,10 +270,10 @@ def _shown(name: str, value: object, session: Session) -> str:
         return "sí" if value else "no"
     if isinstance(value, date):
         return fmt_date(value)
-    if name == "kind":
-        return MEMBER_KIND.get(value, str(value))  # type: ignore[call-overload]
-    if name == "role":
-        return PERSON_ROLE.get(value, str(value))  # type: ignore[call-overload]
+    if name == "kind" and isinstance(value, MemberKind):
+        return MEMBER_KIND.get(value, str(value))
+    if name == "role" and isinstance(value, PersonRole):
+        return PERSON_ROLE.get(value, str(value))
     if name in ("mentor_id", "member_id"):
         member = session.get(Member, value)
         return member.name if member else str(value)
@@ -282,7 +287,12 @@ def _shown(name: str, value: object, session: Session) -> str:
 
 
 def _conflict(
-    session: Session, table: str, record_id: int, opened: Any, now: Any, labels: dict[str, str]
+    session: Session,
+    table: str,
+    record_id: int,
+    opened: _Form,
+    now: _Form,
+    labels: dict[str, str],
 ) -> ConcurrentEditError:
     changes = tuple(
         f"{labels[f.name]}: {_shown(f.name, getattr(opened, f.name), session)} → "
@@ -317,7 +327,7 @@ def _when(moment: datetime) -> str:
 # --- Saving ---------------------------------------------------------------------------------
 
 
-def _diff(before: Any | None, after: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+def _diff(before: _Form | None, after: _Form) -> tuple[dict[str, Any], dict[str, Any]]:
     names = [
         f.name
         for f in fields(after)
@@ -332,11 +342,11 @@ def _diff(before: Any | None, after: Any) -> tuple[dict[str, Any], dict[str, Any
 def _save(
     session: Session,
     *,
-    model: type[Member] | type[Person],
+    model: type[_Row],
     table: str,
     labels: dict[str, str],
-    to_form: Callable[[Any], Any],
-    clean: Any,
+    to_form: Callable[[_Row], _Form],
+    clean: _Form,
     opened: MemberRecord | PersonRecord | None,
     record_id: int | None,
     gone: str,
@@ -350,11 +360,13 @@ def _save(
     row = session.get(model, record_id)
     if row is None:
         raise ValidationError([gone])
+    # Kept before the flush: after a rollback the row is expired and may be gone.
+    row_id = row.id
     if row.version != opened.version:
-        raise _conflict(session, table, row.id, opened.form, to_form(row), labels)
+        raise _conflict(session, table, row_id, opened.form, to_form(row), labels)
     before, after = _diff(opened.form, clean)
     if not after:
-        return row.id
+        return row_id
     for name in after:
         setattr(row, name, getattr(clean, name))
     try:
@@ -362,19 +374,19 @@ def _save(
     except StaleDataError:
         # Saved by someone else between our read and our write: same answer as above.
         session.rollback()
-        fresh = session.get(model, record_id)
+        fresh = session.get(model, row_id)
         now = to_form(fresh) if fresh else opened.form
-        raise _conflict(session, table, record_id, opened.form, now, labels) from None
+        raise _conflict(session, table, row_id, opened.form, now, labels) from None
     record_change(
         session,
         username=username,
         action=AuditAction.UPDATE,
         table=table,
-        record_id=row.id,
+        record_id=row_id,
         before=before,
         after=after,
     )
-    return row.id
+    return row_id
 
 
 def save_member(
