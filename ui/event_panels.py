@@ -24,7 +24,7 @@ from ui.data import query
 from ui.feedback import show_refusal
 from ui.navigation import app_pages
 from ui.tables import data_table
-from ui.widgets import pick
+from ui.widgets import first_true, pick
 from ui.writes import write
 
 ALL_YEARS = "Tots"
@@ -274,8 +274,8 @@ def event_detail(frame: pd.DataFrame, today: date) -> None:
     st.subheader("Detall d'un esdeveniment")
     if frame.empty:
         return
-    past = frame.index[~frame["upcoming"]]
-    default = frame.index.get_loc(past[0]) if len(past) else 0
+    # The most recent event already held (the frame runs newest first).
+    default = first_true(~frame["upcoming"])
     event_id = pick("Esdeveniment", _event_labels(frame), index=default, key="esdeveniments_detail")
     if event_id is None:
         return
@@ -464,11 +464,10 @@ def check_in(today: date) -> None:
     if options.empty:
         st.info("No hi ha cap esdeveniment en els quatre mesos al voltant d'avui.")
         return
-    defaults = options.index[options["default"]]
     event_id = pick(
         "Esdeveniment",
         _event_labels(options),
-        index=int(defaults[0]) if len(defaults) else 0,
+        index=first_true(options["default"]),
         key="esdeveniments_checkin_event",
         help="Esdeveniments i sessions de grup dels quatre mesos anteriors i posteriors a avui.",
     )
@@ -476,9 +475,10 @@ def check_in(today: date) -> None:
         return
     facts = query(events.event_facts, event_id=event_id)
     registrations = query(events.event_registrations, event_id=event_id)
-    if facts is not None and facts["held_on"] > today:
+    held_on = facts["held_on"] if facts is not None else None
+    if isinstance(held_on, date) and held_on > today:
         st.caption(
-            f"Aquest esdeveniment és el {fmt_date(facts['held_on'])}: ara s'hi poden afegir "
+            f"Aquest esdeveniment és el {fmt_date(held_on)}: ara s'hi poden afegir "
             "inscripcions o cancel·lacions; l'assistència es marca el dia que es fa."
         )
     _editor(event_id, registrations, today)
@@ -587,6 +587,10 @@ def _register_form(event_id: int, today: date) -> None:
         return
     if member_id is None:
         show_refusal("No s'ha fet la inscripció:", ["Membre: cal triar-ne un."])
+        return
+    if status is None:
+        # Cannot be cleared (it starts on the first status); a refusal, should it ever be.
+        show_refusal("No s'ha fet la inscripció:", ["Estat: cal triar-ne un."])
         return
     who = person_labels[person_id] if person_id is not None else names[member_id]
     write(

@@ -8,6 +8,7 @@ carries its Leaflet ``style`` (with a CSS class per kind, which the browser test
 
 from __future__ import annotations
 
+import math
 from html import escape
 from typing import Any
 
@@ -16,6 +17,7 @@ import pandas as pd
 from services.formatting import fmt_date, fmt_number
 from services.map_layers import MapLayers, PresenceClass
 from services.territory import comarca_geometries
+from ui.cells import float_of, float_or_none, int_of
 from ui.follow_up_panels import STATUS_COLOURS
 
 # The choropleth: the app's teal, light to dark; no presence is hatched in brick red.
@@ -55,11 +57,12 @@ def member_radius(participation: float | None, crowd: float = 1.0) -> float:
 def crowding(markers: int) -> float:
     """Markers shrink when there are many (down to 55 % at about 500), so the comarques
     underneath stay readable at ten times the demo network."""
-    return max(0.55, min(1.0, (CROWD_MARKERS / max(markers, 1)) ** 0.5))
+    return max(0.55, min(1.0, math.sqrt(CROWD_MARKERS / max(markers, 1))))
 
 
 def _kms(value: object) -> str:
-    return "" if value is None or pd.isna(value) else f"{fmt_number(float(value), 1)} km"
+    kms = float_or_none(value)
+    return "" if kms is None else f"{fmt_number(kms, 1)} km"
 
 
 def _members_word(count: int) -> str:
@@ -71,21 +74,21 @@ def comarca_features(layers: MapLayers) -> list[dict[str, Any]]:
     nearest = layers.uncovered.set_index("comarca_code")
     features = []
     for row in layers.comarques.itertuples(index=False):
-        geometry = geometries.get(row.comarca_code)
+        code = str(row.comarca_code)
+        geometry = geometries.get(code)
         if geometry is None:
             continue
         empty = row.members == 0
         lines = [
-            f"<b>{escape(row.comarca)}</b> ({escape(row.province)})",
-            f"{_members_word(int(row.members))} · {fmt_number(int(row.municipalities))} "
-            f"municipis · {fmt_number(int(row.population))} habitants",
+            f"<b>{escape(str(row.comarca))}</b> ({escape(str(row.province))})",
+            f"{_members_word(int_of(row.members))} · {fmt_number(int_of(row.municipalities))} "
+            f"municipis · {fmt_number(int_of(row.population))} habitants",
         ]
         if row.delegates:
-            lines.append(f"Municipis delegats: {fmt_number(int(row.delegates))}")
+            lines.append(f"Municipis delegats: {fmt_number(int_of(row.delegates))}")
         style = {
-            "className": f"xmess-comarca xmess-comarca-{row.comarca_code}"
-            + (" xmess-empty" if empty else ""),
-            "fillColor": presence_colour(int(row.presence_class), layers.presence_classes),
+            "className": f"xmess-comarca xmess-comarca-{code}" + (" xmess-empty" if empty else ""),
+            "fillColor": presence_colour(int_of(row.presence_class), layers.presence_classes),
             "fillOpacity": 0.9 if empty else 0.62,
             "color": NO_PRESENCE_LINE if empty else "#ffffff",
             "weight": 1.6 if empty else 1.0,
@@ -93,8 +96,8 @@ def comarca_features(layers: MapLayers) -> list[dict[str, Any]]:
         }
         if empty:
             lines.append("<b>Sense presència</b>")
-            if row.comarca_code in nearest.index:
-                near = nearest.loc[row.comarca_code]
+            if code in nearest.index:
+                near = nearest.loc[code]
                 if pd.notna(near["nearest_member"]):
                     lines.append(
                         f"Membre més proper: {escape(str(near['nearest_member']))} "
@@ -105,18 +108,18 @@ def comarca_features(layers: MapLayers) -> list[dict[str, Any]]:
             features.append(
                 {
                     "type": "Feature",
-                    "id": f"label-{row.comarca_code}",
+                    "id": f"label-{code}",
                     "geometry": _point(row.lat, row.lon),
-                    "properties": {"label": escape(row.comarca)},
+                    "properties": {"label": escape(str(row.comarca))},
                 }
             )
         features.append(
             {
                 "type": "Feature",
-                "id": f"comarca-{row.comarca_code}",
+                "id": f"comarca-{code}",
                 "geometry": geometry,
                 "properties": {
-                    "select": f"comarca:{row.comarca_code}",
+                    "select": f"comarca:{code}",
                     "style": {k: v for k, v in style.items() if v is not None},
                     "tooltip": "<br>".join(lines),
                 },
@@ -126,12 +129,24 @@ def comarca_features(layers: MapLayers) -> list[dict[str, Any]]:
     return sorted(features, key=lambda feature: "label" in feature["properties"])
 
 
-def _point(lat: float, lon: float) -> dict[str, Any]:
-    return {"type": "Point", "coordinates": [round(float(lon), 5), round(float(lat), 5)]}
+def _position(lat: object, lon: object) -> list[float]:
+    """GeoJSON's ``[lon, lat]``, to about a metre."""
+    return [round(float_of(lon), 5), round(float_of(lat), 5)]
+
+
+def _point(lat: object, lon: object) -> dict[str, Any]:
+    return {"type": "Point", "coordinates": _position(lat, lon)}
+
+
+def _status_colour(status: object) -> str:
+    """A member's follow-up status colour; grey for a member without one."""
+    if isinstance(status, str):
+        return STATUS_COLOURS.get(status, NEUTRAL_MEMBER_COLOUR)
+    return NEUTRAL_MEMBER_COLOUR
 
 
 def _member_popup(row: Any, presentation: bool) -> str:
-    status_colour = STATUS_COLOURS.get(row.status, NEUTRAL_MEMBER_COLOUR)
+    status_colour = _status_colour(row.status)
     lines = [
         f"<b>{escape(row.member)}</b>",
         f"{escape(row.kind)} · {escape(row.municipality)} ({escape(row.comarca)})",
@@ -158,7 +173,7 @@ def member_features(layers: MapLayers, presentation: bool) -> list[dict[str, Any
     crowd = crowding(len(layers.members))
     features = []
     for row in layers.members.itertuples(index=False):
-        colour = STATUS_COLOURS.get(row.status, NEUTRAL_MEMBER_COLOUR)
+        colour = _status_colour(row.status)
         features.append(
             {
                 "type": "Feature",
@@ -168,13 +183,13 @@ def member_features(layers: MapLayers, presentation: bool) -> list[dict[str, Any
                     "select": f"member:{row.member_id}",
                     "style": {
                         "className": f"xmess-member xmess-member-{row.member_id}",
-                        "radius": member_radius(row.participation, crowd),
+                        "radius": member_radius(float_or_none(row.participation), crowd),
                         "fillColor": colour,
                         "fillOpacity": 0.92,
                         "color": "#ffffff",
                         "weight": 1.3,
                     },
-                    "tooltip": f"<b>{escape(row.member)}</b><br>{escape(str(row.status))}",
+                    "tooltip": f"<b>{escape(str(row.member))}</b><br>{escape(str(row.status))}",
                     "popup": _member_popup(row, presentation),
                 },
             }
@@ -194,12 +209,12 @@ def delegate_features(layers: MapLayers) -> list[dict[str, Any]]:
                 "select": f"member:{row.member_id}",
                 "style": {
                     "className": "xmess-delegate",
-                    "radius": member_radius(row.participation, crowd) + 4,
+                    "radius": member_radius(float_or_none(row.participation), crowd) + 4,
                     "fill": False,
                     "color": DELEGATE_COLOUR,
                     "weight": 2.5,
                 },
-                "tooltip": f"Municipi delegat: <b>{escape(row.member)}</b>",
+                "tooltip": f"Municipi delegat: <b>{escape(str(row.member))}</b>",
             },
         }
         for row in delegates.itertuples(index=False)
@@ -217,9 +232,9 @@ def event_features(layers: MapLayers) -> list[dict[str, Any]]:
                 "geometry": _point(row.lat, row.lon),
                 "properties": {
                     "select": f"comarca:{row.comarca_code}",
-                    "tooltip": f"<b>{escape(row.municipality)}</b>: "
-                    f"{fmt_number(int(row.events))} esdeveniments el {layers.today.year}",
-                    "popup": f"<b>{escape(row.municipality)}</b>"
+                    "tooltip": f"<b>{escape(str(row.municipality))}</b>: "
+                    f"{fmt_number(int_of(row.events))} esdeveniments el {layers.today.year}",
+                    "popup": f"<b>{escape(str(row.municipality))}</b>"
                     f"<ul style='margin:4px 0 0 16px;padding:0'>{items}</ul>",
                 },
             }
@@ -235,8 +250,8 @@ def link_features(layers: MapLayers) -> list[dict[str, Any]]:
             "geometry": {
                 "type": "LineString",
                 "coordinates": [
-                    [round(float(row.mentor_lon), 5), round(float(row.mentor_lat), 5)],
-                    [round(float(row.mentee_lon), 5), round(float(row.mentee_lat), 5)],
+                    _position(row.mentor_lat, row.mentor_lon),
+                    _position(row.mentee_lat, row.mentee_lon),
                 ],
             },
             "properties": {
@@ -248,8 +263,8 @@ def link_features(layers: MapLayers) -> list[dict[str, Any]]:
                     "opacity": 0.85,
                     "dashArray": "6 4",
                 },
-                "tooltip": f"{escape(row.kind)}: <b>{escape(row.mentor)}</b> → "
-                f"{escape(row.mentee)}",
+                "tooltip": f"{escape(str(row.kind))}: <b>{escape(str(row.mentor))}</b> → "
+                f"{escape(str(row.mentee))}",
             },
         }
         for row in layers.mentor_links.itertuples(index=False)

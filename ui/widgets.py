@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
+import numpy as np
+import pandas as pd
 import streamlit as st
 
 K = TypeVar("K")
@@ -23,7 +25,9 @@ def pick(
     """A select box over ids that shows their labels: ``options`` maps id → label, in the
     order offered. Returns the chosen id, or ``None`` while nothing is chosen (``index=None``,
     the default) or when there is nothing to choose from."""
-    return container.selectbox(
+    # Typed here, as streamlit cannot type a call on any container with any keywords: a
+    # select box that takes no new options returns one of ``options`` or None.
+    chosen: K | None = container.selectbox(
         label,
         list(options),
         index=index if options else None,
@@ -32,3 +36,11 @@ def pick(
         key=key,
         **kwargs,
     )
+    return chosen
+
+
+def first_true(mask: pd.Series, *, otherwise: int = 0) -> int:
+    """The position of the first row where ``mask`` holds, for ``pick``'s ``index`` when
+    ``options`` follow a frame's rows; ``otherwise`` when no row does."""
+    positions = np.flatnonzero(mask.to_numpy(dtype=bool))
+    return int(positions[0]) if positions.size else otherwise

@@ -21,9 +21,10 @@ from services.formatting import (
 )
 from services.labels import EVENT_FORMAT, WORK_GROUP_STATUS
 from services.member_file import member_options
+from ui.cells import float_or_none
 from ui.data import query
 from ui.tables import data_table
-from ui.widgets import pick
+from ui.widgets import first_true, pick
 from ui.writes import write
 
 # Beyond this many rows the heatmap stops being readable; the user filters instead.
@@ -162,12 +163,13 @@ def falling_groups(overview: pd.DataFrame) -> None:
         return
     lines = []
     for row in falling.itertuples(index=False):
-        if pd.isna(row.rate_recent):
+        recent = float_or_none(row.rate_recent)
+        if recent is None:
             lines.append(f"- **{row.work_group}**: cap sessió els darrers 6 mesos")
         else:
             lines.append(
-                f"- **{row.work_group}**: {fmt_rate(row.rate_before)} → "
-                f"{fmt_rate(row.rate_recent)} ({fmt_points(row.trend)})"
+                f"- **{row.work_group}**: {fmt_rate(float_or_none(row.rate_before))} → "
+                f"{fmt_rate(recent)} ({fmt_points(float_or_none(row.trend))})"
             )
     st.warning(
         "Grups on baixa la participació:\n" + "\n".join(lines), icon=":material/trending_down:"
@@ -429,7 +431,7 @@ def enrolment(groups: pd.DataFrame, today: date) -> None:
         write(
             work_groups.enrol_member,
             refused="No s'ha fet la inscripció:",
-            success=f"{names.get(member_id)} inscrit al grup {group_names[group_id]}.",
+            success=f"{_name(names, member_id)} inscrit al grup {group_names[group_id]}.",
             work_group_id=group_id,
             member_id=member_id,
             joined_on=joined_on,
@@ -449,7 +451,7 @@ def enrolment(groups: pd.DataFrame, today: date) -> None:
         write(
             work_groups.withdraw_member,
             refused="No s'ha fet la baixa:",
-            success=f"{names_in.get(leaving)} ja no és al grup {group_names[group_id]}.",
+            success=f"{_name(names_in, leaving)} ja no és al grup {group_names[group_id]}.",
             work_group_id=group_id,
             member_id=leaving,
             left_on=left_on,
@@ -477,15 +479,21 @@ def _names(frame: pd.DataFrame, id_column: str, name_column: str) -> dict[int, s
     return {int(i): str(n) for i, n in zip(frame[id_column], frame[name_column], strict=True)}
 
 
+def _name(names: dict[int, str], member_id: int | None) -> str | None:
+    """The chosen member's name for the success message (with none chosen, the service
+    refuses and no message is shown)."""
+    return None if member_id is None else names.get(member_id)
+
+
 def session_form(groups: pd.DataFrame, today: date) -> None:
     st.subheader("Registra una sessió")
-    active = groups[~groups["suspended"]]
     suspended = groups.loc[groups["suspended"], "work_group"].tolist()
     if suspended:
         st.caption(f"En suspens, sense sessions: {', '.join(suspended)}.")
     # Every group is offered: a session for a suspended one is refused with the reason.
     group_names = _names(groups, "work_group_id", "work_group")
-    default = groups.index.get_loc(active.index[0]) if not active.empty else 0
+    # The first active group.
+    default = first_true(~groups["suspended"])
     group_id = pick("Grup de treball", group_names, index=default, key="grups_session_group")
     if group_id is None:
         return
@@ -538,7 +546,7 @@ def session_form(groups: pd.DataFrame, today: date) -> None:
         attendees = st.multiselect(
             "Membres que hi han assistit",
             list(labels),
-            format_func=labels.get,
+            format_func=labels.__getitem__,
             key="grups_session_attendees",
             placeholder="Tria els membres presents…",
             help="Per a una sessió futura, deixeu-ho buit: l'assistència es registra un cop feta.",

@@ -118,6 +118,16 @@ def test_demo_shows_events_territory_members_and_the_thematic_cap(
     assert set(past["Tipus"]) == {"Assemblea"}
 
 
+def test_event_detail_opens_on_the_latest_event_held(
+    app_on: Callable[..., AppTest], network: dict
+) -> None:
+    app = _tab(app_on(network["url"], "esdeveniments"), "Esdeveniments")
+    assert not app.exception
+    # Listed newest first, the thematic day to come is first: the detail skips it.
+    assert app.selectbox(key="esdeveniments_detail").value == network["assembly"]
+    assert any("Assemblea de tardor" in text.value for text in app.markdown)
+
+
 def test_check_in_marks_attendance_in_one_save(
     app_on: Callable[..., AppTest], network: dict
 ) -> None:
