@@ -5,6 +5,7 @@ member, and the per-province summary. Works offline (see ``ui/map_assets.py``)."
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from services import map_layers
 from services.clock import catalan_today
@@ -22,27 +23,31 @@ def _headline(layers: MapLayers) -> None:
     comarques = layers.comarques
     empty = comarques[comarques["members"] == 0]
     # Short labels: on the Commission's screen (large type) long ones are cut.
-    quiet = {"delta_color": "off", "delta_arrow": "off", "border": True}
     columns = st.columns(4)
     columns[0].metric("Membres actius", fmt_number(len(layers.members)), border=True)
-    columns[1].metric(
+    _quiet_metric(
+        columns[1],
         "Amb presència",
         fmt_number(len(comarques) - len(empty)),
-        delta=f"de {fmt_number(len(comarques))} comarques",
-        **quiet,
+        f"de {fmt_number(len(comarques))} comarques",
     )
-    columns[2].metric(
+    _quiet_metric(
+        columns[2],
         "Sense presència",
         fmt_number(len(empty)),
-        delta=f"{fmt_number(int(empty['population'].sum()))} habitants",
-        **quiet,
+        f"{fmt_number(int(empty['population'].sum()))} habitants",
     )
-    columns[3].metric(
+    _quiet_metric(
+        columns[3],
         "Delegats",
         fmt_number(int(layers.members["territorial_delegate"].sum())),
-        delta="municipis delegats",
-        **quiet,
+        "municipis delegats",
     )
+
+
+def _quiet_metric(column: DeltaGenerator, label: str, value: str, note: str) -> None:
+    """A metric whose delta is a note, not a change: no colour, no arrow."""
+    column.metric(label, value, delta=note, delta_color="off", delta_arrow="off", border=True)
 
 
 @st.fragment

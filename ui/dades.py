@@ -7,6 +7,7 @@ import streamlit as st
 from services import importing
 from services.clock import catalan_today
 from services.formatting import fmt_number
+from services.importing.base import ACTION_LABELS
 from ui.dades_import_help import kind_help
 from ui.data import query
 from ui.feedback import show_refusal
@@ -19,7 +20,7 @@ PREVIEW_LABELS = {"line": "Fila", "outcome": "Resultat", "record": "Registre", "
 
 
 def _preview_table(preview: importing.ImportPreview) -> None:
-    rows = preview.rows.assign(outcome=preview.rows["action"].map(importing.ACTION_LABELS))
+    rows = preview.rows.assign(outcome=preview.rows["action"].map(ACTION_LABELS))
     chosen = st.pills(
         "Mostra",
         list(rows["outcome"].unique()),
@@ -45,6 +46,8 @@ def import_section() -> None:
         help="Importeu primer els membres; després persones, esdeveniments, inscripcions, "
         "contactes o activitats del pla, que s'hi refereixen.",
     )
+    if kind is None:  # only with no kind to offer: it starts on the first
+        return
     kind_help(kind)
     upload_round = st.session_state.get(_UPLOAD_ROUND, 0)
     uploaded = st.file_uploader(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import date
 
 import streamlit as st
@@ -14,9 +15,16 @@ from ui.data import query
 from ui.widgets import pick
 
 
-def _index(options: dict, value: object) -> int | None:
-    """Where ``value`` stands among ``options`` (None when it is not there)."""
-    return list(options).index(value) if value in options else None
+def _index(options: Iterable[object], value: object) -> int | None:
+    """Where ``value`` stands among ``options`` (a picker's ids; None when it is not there)."""
+    return next((i for i, option in enumerate(options) if option == value), None)
+
+
+def _or_none(options: Mapping[int, str]) -> dict[int | None, str]:
+    """``options`` after a "Cap" choice (None), for a field that may stay empty."""
+    choices: dict[int | None, str] = {None: "Cap"}
+    choices.update(options.items())
+    return choices
 
 
 def member_editor() -> None:
@@ -43,9 +51,9 @@ def member_editor() -> None:
             municipalities["ine_code"], municipalities["municipality"], strict=True
         )
     }
-    mentors = {None: "Cap", **{m: n for m, n in names.items() if m != member_id}}
+    mentors = _or_none({m: n for m, n in names.items() if m != member_id})
     staff = query(records.staff_options)
-    owners = {None: "Cap", **ids_to_labels(staff["user_id"], staff["name"])}
+    owners = _or_none(ids_to_labels(staff["user_id"], staff["name"]))
     reopen_button(prefix)
     with st.form(key=f"{prefix}_form", border=True):
         name = st.text_input("Nom", value=current.name, key=f"{prefix}_name", max_chars=160)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import streamlit as st
 from sqlalchemy import Engine
@@ -51,9 +51,10 @@ def _cached_query(url: str, module: str, name: str, arguments: tuple[tuple[str, 
 
 def query(service: Callable[..., T], **arguments: Any) -> T:
     """Run a read-only service (``service(session=..., **arguments)``) through the cache."""
-    return _cached_query(
-        database_url(), service.__module__, service.__qualname__, tuple(sorted(arguments.items()))
-    )
+    # The cache is keyed on the service's name, so it cannot carry its type: what comes back
+    # is what ``service`` returned.
+    ordered = tuple(sorted(arguments.items()))
+    return cast(T, _cached_query(database_url(), service.__module__, service.__qualname__, ordered))
 
 
 def fresh_read(service: Callable[..., T], **arguments: Any) -> T:

@@ -46,6 +46,10 @@ def status_colour_scale() -> alt.Scale:
     return alt.Scale(domain=list(STATUS_COLOURS), range=list(STATUS_COLOURS.values()))
 
 
+# Charts are annotated where built: under mypy altair's ``mark_*`` methods return Any (a
+# decorator copies their signature in).
+
+
 def status_chart(statuses: pd.DataFrame) -> alt.Chart:
     counts = (
         statuses["status"]
@@ -54,7 +58,7 @@ def status_chart(statuses: pd.DataFrame) -> alt.Chart:
         .rename_axis("Estat")
         .reset_index(name="Membres")
     )
-    return (
+    chart: alt.Chart = (
         alt.Chart(counts, title="Membres per estat de seguiment")
         .mark_bar()
         .encode(
@@ -64,10 +68,11 @@ def status_chart(statuses: pd.DataFrame) -> alt.Chart:
             tooltip=["Estat", "Membres"],
         )
     )
+    return chart
 
 
 def contacts_chart(per_month: pd.DataFrame) -> alt.Chart:
-    return (
+    chart: alt.Chart = (
         alt.Chart(per_month, title="Contactes per mes")
         .mark_line(point=True)
         .encode(
@@ -79,10 +84,11 @@ def contacts_chart(per_month: pd.DataFrame) -> alt.Chart:
             ],
         )
     )
+    return chart
 
 
 def needs_chart(needs: pd.DataFrame) -> alt.Chart:
-    return (
+    chart: alt.Chart = (
         alt.Chart(needs, title="Necessitats detectades (12 mesos)")
         .mark_bar()
         .encode(
@@ -94,6 +100,7 @@ def needs_chart(needs: pd.DataFrame) -> alt.Chart:
             ],
         )
     )
+    return chart
 
 
 def member_profile(profile: member_file.MemberProfile) -> None:

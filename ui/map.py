@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import folium
 import streamlit as st
 import streamlit_folium
+from branca.element import Figure
 from folium.utilities import JsCode
 from jinja2 import Template
 
@@ -127,7 +128,8 @@ class _MapScript(folium.MacroElement):
     )
 
     def __init__(self, attribution: str) -> None:
-        super().__init__()
+        # branca's MacroElement.__init__ has no annotations.
+        super().__init__()  # type: ignore[no-untyped-call]
         self._name = "XmessMapScript"
         self.attribution = attribution
         self.hatch = _HATCH
@@ -174,6 +176,12 @@ def _layer(
     )
 
 
+def _page(fmap: folium.Map) -> Figure:
+    """The HTML page the map is drawn in."""
+    # folium.Map puts itself in a Figure when built; branca types get_root() as any Element.
+    return cast(Figure, fmap.get_root())
+
+
 def build_map(layers: MapLayers, *, presentation: bool, assets: MapAssets) -> folium.Map:
     """The folium map of ``layers``; its scripts and styles come from ``assets`` only."""
     comarques = comarca_features(layers)
@@ -189,11 +197,10 @@ def build_map(layers: MapLayers, *, presentation: bool, assets: MapAssets) -> fo
     # Only Leaflet (and jQuery for folium's popup template), served by the app itself.
     fmap.default_js = list(assets.js)
     fmap.default_css = list(assets.css)
-    fmap.get_root().header.add_child(folium.Element(_CSS), name="xmess_css")
+    page = _page(fmap)
+    page.header.add_child(folium.Element(_CSS), name="xmess_css")
     if presentation:
-        fmap.get_root().header.add_child(
-            folium.Element(_PRESENTATION_CSS), name="xmess_presentation_css"
-        )
+        page.header.add_child(folium.Element(_PRESENTATION_CSS), name="xmess_presentation_css")
     # Tiles are a bonus when online; the comarques make the map readable without them.
     folium.TileLayer(
         TILES_URL,

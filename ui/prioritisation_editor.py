@@ -6,6 +6,7 @@ the row and the column, and a row someone else saved meanwhile."""
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.elements.lib.column_types import ColumnConfig
 
 from services import plan
 from ui.data import query
@@ -25,7 +26,8 @@ def _start_again() -> None:
     st.session_state[GENERATION_KEY] = st.session_state.get(GENERATION_KEY, 0) + 1
 
 
-def _column_config(caps: dict[str, int]) -> dict[str, object]:
+def _column_config(caps: dict[str, int]) -> dict[str, ColumnConfig]:
+    # ColumnConfig: what st.column_config's columns are; streamlit exports it nowhere else.
     labels = plan.COLUMN_LABELS
     scores = {
         column: st.column_config.NumberColumn(

@@ -4,6 +4,7 @@ the budget would add (and remove)."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -32,7 +33,7 @@ def _frontier(url: str, year: int, inputs: Inputs) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=100)
-def _frontier_spec(url: str, year: int, inputs: Inputs) -> dict:
+def _frontier_spec(url: str, year: int, inputs: Inputs) -> dict[str, Any]:
     # Altair validates its whole schema on every build (~50 ms): build the Vega-Lite spec
     # once per scenario, like the frontier itself.
     return frontier_chart(_frontier(url, year, inputs)).to_dict()
@@ -44,7 +45,7 @@ def _gain(url: str, year: int, inputs: Inputs, extra_eur: Decimal) -> Gain | Non
     return optimiser.what_more_buys(query(plan_model, year=year), inputs, extra_eur, now=now)
 
 
-def frontier_chart(frame: pd.DataFrame) -> alt.LayerChart:
+def frontier_chart(frame: pd.DataFrame) -> alt.LayerChart | alt.FacetChart:
     long = frame.melt(
         id_vars=["budget_eur", "cost_eur", "funded", "current"],
         value_vars=list(SERIES),
@@ -87,6 +88,7 @@ def frontier_chart(frame: pd.DataFrame) -> alt.LayerChart:
         .mark_text(align="left", baseline="top", dx=6, color="#c0392b", fontWeight="bold")
         .encode(x=x, y=alt.value(4), text=alt.value("Escenari actual"))
     )
+    # A LayerChart: alt.layer makes a FacetChart only of layers that share a facet.
     return alt.layer(lines, rule, marker, label)
 
 
