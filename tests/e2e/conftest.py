@@ -2,20 +2,28 @@
 
 Chromium comes from Debian's package (``.ci/run`` installs it); Playwright never downloads a
 browser here. Without Chromium the tests skip, except in CI, where they must run.
+
+Every assertion about the page retries (``expect``) and every wait is for a condition, never
+for a fixed time: a loaded machine makes things slower, not different.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from playwright.sync_api import Browser, Page, WebSocket, expect, sync_playwright
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -28,6 +36,10 @@ CHROMIUM_FLAGS = [
     "--no-first-run",
 ]
 ARTIFACTS = ROOT / "test-artifacts"
+START_TIMEOUT = 60  # seconds; a cold server on a loaded two-core machine
+APP_TIMEOUT = 60_000  # milliseconds; a first run imports the page's libraries
+# expect()'s own default is 5 s: short for a loaded two-core machine.
+expect.set_options(timeout=30_000)
 
 
 def _free_port() -> int:
@@ -37,7 +49,11 @@ def _free_port() -> int:
 
 
 class StreamlitServer:
-    def __init__(self, database_url: str, home: Path) -> None:
+    """``streamlit run dashboard.py`` on a free port, answering once constructed; with
+    ``wait=False`` it returns at once (servers then start side by side) and
+    ``wait_until_healthy`` waits for it."""
+
+    def __init__(self, database_url: str, home: Path, *, wait: bool = True) -> None:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = os.environ | {"XMESS_DATABASE_URL": database_url, "HOME": str(home)}
@@ -64,28 +80,44 @@ class StreamlitServer:
             stdout=self._log,
             stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + 60
+        if wait:
+            self.wait_until_healthy()
+
+    def wait_until_healthy(self) -> StreamlitServer:
+        deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
             try:
                 with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=1):
-                    return
+                    return self
             except OSError:
                 if self.process.poll() is not None:
                     raise RuntimeError(self.log()) from None
-                time.sleep(0.3)
+                time.sleep(0.2)  # polling the health endpoint: not a wait in a test's browser
         self.stop()
-        raise RuntimeError("the Streamlit server did not start in 60 s")
+        raise RuntimeError(f"the Streamlit server did not start in {START_TIMEOUT} s")
 
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
         self._log.close()
+
+
+def stop_and_report(servers: list[StreamlitServer]) -> None:
+    for server in servers:  # all asked first: they wind down side by side
+        if server.process.poll() is None:
+            server.process.terminate()
+    for server in servers:
+        server.stop()
+        # Captured, so shown only when a test failed: what the server did meanwhile.
+        print(f"--- server log ({server.url}) ---\n{server.log()[-5000:]}")
 
 
 @pytest.fixture(scope="session")
@@ -98,38 +130,120 @@ def chromium_path() -> Path:
 
 
 @pytest.fixture
-def server_factory(tmp_path: Path) -> Iterator:
-    """``server_factory(url)`` starts a fresh server; all are stopped after the test."""
+def server_factory(tmp_path: Path) -> Iterator[Callable[[str], StreamlitServer]]:
+    """``server_factory(url)`` starts a fresh server and waits for it; all stop after the
+    test."""
     servers: list[StreamlitServer] = []
 
     def _start(database_url: str) -> StreamlitServer:
-        server = StreamlitServer(database_url, home=tmp_path)
-        servers.append(server)
-        return server
+        server = StreamlitServer(database_url, home=tmp_path, wait=False)
+        servers.append(server)  # stopped (and its log shown) even if it never answers
+        return server.wait_until_healthy()
 
     yield _start
-    for server in servers:
-        server.stop()
-        # Captured, so shown only when the test failed: what the server did meanwhile.
-        print(f"--- server log ({server.url}) ---\n{server.log()[-5000:]}")
+    stop_and_report(servers)
 
 
-@pytest.fixture
-def browser_page(chromium_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator:
-    from playwright.sync_api import sync_playwright
-
+@pytest.fixture(scope="module")
+def browser(chromium_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
+    """One Chromium per test module; each test gets its own context (no shared cookies,
+    storage or cache). Closed with the module: Playwright's event loop must not outlive the
+    browser tests (AppTest runs its own)."""
     # Chromium writes to ~/.config and ~/.cache.
-    monkeypatch.setenv("HOME", str(tmp_path))
+    home = tmp_path_factory.mktemp("chromium-home")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=str(chromium_path), args=CHROMIUM_FLAGS, headless=True
+            executable_path=str(chromium_path),
+            args=CHROMIUM_FLAGS,
+            headless=True,
+            env=os.environ | {"HOME": str(home)},
         )
-        page = browser.new_page(viewport={"width": 1400, "height": 900}, locale="ca-ES")
-        yield page
+        yield browser
         browser.close()
 
 
-def wait_for_app(page) -> None:
-    page.wait_for_selector(
-        '[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000
+@pytest.fixture
+def browser_page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="ca-ES")
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def wait_for_app(page: Page) -> None:
+    """After a navigation: the script has run to the end. (Right after a click the state may
+    not have left "notRunning" yet: wait for what the click shows instead.)"""
+    expect(page.get_by_test_id("stApp")).to_have_attribute(
+        "data-test-script-state", "notRunning", timeout=APP_TIMEOUT
     )
+
+
+def expect_no_exception(page: Page) -> None:
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+
+
+def poll(page: Page, condition: Callable[[], bool], *, timeout: float, what: str) -> None:
+    """Wait until ``condition()`` holds. Playwright's sync API delivers events (websocket
+    frames among them) only while it is called, so the loop ticks through it."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"waited {timeout} s for {what}")
+        page.wait_for_timeout(50)
+
+
+class Reruns:
+    """Every rerun the browser asks the server for, with the widget values it sends, and
+    whether the server has finished the last one."""
+
+    def __init__(self, page: Page) -> None:
+        self.sent: list[dict[str, Any]] = []
+        self._events: list[str] = []  # "asked" and "finished", in the order the browser saw
+        page.on("websocket", self._watch)
+
+    def _watch(self, socket: WebSocket) -> None:
+        if socket.url.endswith("/_stcore/stream"):
+            socket.on("framesent", self._record_sent)
+            socket.on("framereceived", self._record_received)
+
+    def _record_sent(self, payload: str | bytes) -> None:
+        message = BackMsg.FromString(payload if isinstance(payload, bytes) else payload.encode())
+        if message.WhichOneof("type") != "rerun_script":
+            return
+        values: dict[str, Any] = {}
+        for widget in message.rerun_script.widget_states.widgets:
+            kind = widget.WhichOneof("value")
+            value = getattr(widget, kind) if kind else None
+            values[widget.id] = json.loads(value) if kind == "json_value" else value
+        self.sent.append(values)
+        self._events.append("asked")
+
+    def _record_received(self, payload: str | bytes) -> None:
+        message = ForwardMsg.FromString(payload if isinstance(payload, bytes) else payload.encode())
+        # A run cut short by a newer rerun is not the end of the newer one.
+        if (
+            message.WhichOneof("type") == "script_finished"
+            and message.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN
+        ):
+            self._events.append("finished")
+
+    def settled(self) -> bool:
+        """At least one rerun was asked for, and a run finished after the last one."""
+        return "asked" in self._events and self._events[-1] == "finished"
+
+    def wait_until_settled(self, page: Page) -> None:
+        poll(page, self.settled, timeout=APP_TIMEOUT / 1000, what="the last rerun to finish")
+        wait_for_app(page)
+
+    def value(self, index: int, key_prefix: str) -> Any:
+        """The value sent in rerun ``index`` by the widget whose key starts with
+        ``key_prefix``; ``None`` if it sent none. (A widget's id is "$$ID-<hash>-<key>".)"""
+        return next(
+            (
+                value
+                for id_, value in self.sent[index].items()
+                if id_.split("-", 2)[-1].startswith(key_prefix)
+            ),
+            None,
+        )
