@@ -1,6 +1,6 @@
 """Mapa territorial through AppTest (tables, filters, selection, presentation mode) and the
 map's own building blocks (offline assets, escaping, click parsing). AppTest cannot look
-inside the map component: what Leaflet draws is checked in tests/e2e/test_mapa.py."""
+inside the map component: what Leaflet draws is checked in tests/e2e/test_mapa_offline.py."""
 
 from __future__ import annotations
 
