@@ -2,8 +2,7 @@
 
 import streamlit as st
 
-from settings import load_settings
-from ui.layout import render_sidebar, require_database
+from ui.layout import render_sidebar, require_database, require_settings
 from ui.navigation import app_pages
 
 st.set_page_config(
@@ -14,13 +13,7 @@ st.set_page_config(
     layout="wide",
 )
 
-try:
-    # Read before any page draws: a bad setting stops here, naming its knob.
-    load_settings()
-except ValueError as error:
-    st.error(f"Configuració incorrecta: {error}", icon=":material/settings:")
-    st.stop()
-
+require_settings()
 navigation = st.navigation(list(app_pages().values()))
 render_sidebar()
 require_database()

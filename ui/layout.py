@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from db.session import describe_url
-from settings import database_url
+from settings import database_url, load_settings
 from ui.data import current_schema_status
 
 PRESENTATION_KEY = "presentation_mode"
@@ -48,6 +48,15 @@ def render_sidebar() -> None:
         st.caption(f"Base de dades: {describe_url(database_url())}")
     if presentation_mode():
         st.markdown(_PRESENTATION_CSS, unsafe_allow_html=True)
+
+
+def require_settings() -> None:
+    """Stop before any page draws when a knob has a bad value, naming the knob."""
+    try:
+        load_settings()
+    except ValueError as error:
+        st.error(f"Configuració incorrecta: {error}", icon=":material/settings:")
+        st.stop()
 
 
 def require_database() -> None:
