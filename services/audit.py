@@ -87,6 +87,25 @@ def add_audited(
     return row
 
 
+def update_audited(session: Session, row: object, *, username: str, **changes: Any) -> None:
+    """Set ``changes`` on a stored ``row`` and log those columns, before and after, in the
+    same transaction."""
+    before = snapshot(row, changes)
+    for name, value in changes.items():
+        setattr(row, name, value)
+    session.flush()
+    state = inspect(row)
+    record_change(
+        session,
+        username=username,
+        action=AuditAction.UPDATE,
+        table=state.mapper.local_table.name,
+        record_id=state.identity[0] if state.identity else None,
+        before=before,
+        after=snapshot(row, changes),
+    )
+
+
 def record_changes(session: Session, *, username: str, entries: Iterable[dict[str, Any]]) -> None:
     """Many entries at once (an import): one ``executemany`` instead of an object per row.
 

@@ -13,7 +13,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import (
-    AuditAction,
     Channel,
     Interaction,
     Member,
@@ -23,7 +22,7 @@ from db.models import (
     Referral,
     Topic,
 )
-from services.audit import add_audited, record_change
+from services.audit import add_audited, update_audited
 from services.errors import ValidationError
 from services.formatting import fmt_date
 from services.labels import ONBOARDING_STEP
@@ -152,15 +151,4 @@ def mark_onboarding_step(
             username=username,
         )
         return
-    before = {"done_on": row.done_on.isoformat() if row.done_on else None}
-    row.done_on = done_on
-    session.flush()
-    record_change(
-        session,
-        username=username,
-        action=AuditAction.UPDATE,
-        table="onboarding_step",
-        record_id=row.id,
-        before=before,
-        after={"done_on": done_on.isoformat() if done_on else None},
-    )
+    update_audited(session, row, username=username, done_on=done_on)

@@ -16,7 +16,6 @@ from sqlalchemy import ColumnElement, Subquery, func, select
 from sqlalchemy.orm import Session
 
 from db.models import (
-    AuditAction,
     Comarca,
     Event,
     EventFormat,
@@ -32,7 +31,7 @@ from db.models import (
     RegistrationStatus,
     WorkGroup,
 )
-from services.audit import add_audited, record_change, snapshot
+from services.audit import add_audited, update_audited
 from services.clauses import active_member_clause
 from services.errors import ValidationError
 from services.formatting import fmt_date
@@ -574,18 +573,7 @@ def save_check_in(
     if errors:
         raise ValidationError(errors)
     for registration, status in planned:
-        before = snapshot(registration, ["status"])
-        registration.status = status
-        record_change(
-            session,
-            username=username,
-            action=AuditAction.UPDATE,
-            table="registration",
-            record_id=registration.id,
-            before=before,
-            after=snapshot(registration, ["status"]),
-        )
-    session.flush()
+        update_audited(session, registration, username=username, status=status)
     return len(planned)
 
 

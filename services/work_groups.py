@@ -16,7 +16,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import (
-    AuditAction,
     Comarca,
     Event,
     EventFormat,
@@ -30,7 +29,7 @@ from db.models import (
     WorkGroupMembership,
     WorkGroupStatus,
 )
-from services.audit import add_audited, record_change, snapshot
+from services.audit import add_audited, update_audited
 from services.catalan import MONTHS, with_de
 from services.clauses import active_member_clause
 from services.errors import ValidationError
@@ -576,18 +575,7 @@ def withdraw_member(
                 f"({fmt_date(membership.joined_on)})."
             ]
         )
-    before = snapshot(membership, ["left_on"])
-    membership.left_on = left_on
-    session.flush()
-    record_change(
-        session,
-        username=username,
-        action=AuditAction.UPDATE,
-        table="work_group_membership",
-        record_id=membership.id,
-        before=before,
-        after=snapshot(membership, ["left_on"]),
-    )
+    update_audited(session, membership, username=username, left_on=left_on)
     return membership.id
 
 

@@ -14,6 +14,7 @@ from services.audit import (
     audit_options,
     record_change,
     record_changes,
+    update_audited,
 )
 from tests import factories as make
 
@@ -119,3 +120,19 @@ def test_a_new_row_is_logged_with_its_id_in_the_same_transaction(session: Sessio
         str(step.id),
     )
     assert entry.after is not None and entry.after["step"] == "welcome_meeting"
+
+
+def test_an_update_logs_the_changed_columns_before_and_after(session: Session) -> None:
+    member = make.member(session, "Ajuntament de Vic")
+    step = OnboardingStep(member_id=member.id, step=OnboardingStepKind.WELCOME_MEETING)
+    session.add(step)
+    session.flush()
+    update_audited(session, step, username="marta", done_on=date(2026, 3, 2))
+    session.commit()
+    entry = session.scalars(select(AuditLog)).one()
+    assert (entry.action, entry.table_name, entry.record_id) == (
+        AuditAction.UPDATE,
+        "onboarding_step",
+        str(step.id),
+    )
+    assert (entry.before, entry.after) == ({"done_on": None}, {"done_on": "2026-03-02"})
