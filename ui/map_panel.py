@@ -13,6 +13,10 @@ from ui.tables import data_table
 
 SELECTION_KEY = "mapa_selection"
 TABS_KEY = "mapa_tabs"
+# Which tab a click opens, and how many clicks have opened one: each click draws the tabs
+# under a new key (see ``side_panel``).
+_OPEN_TAB_KEY = "mapa_open_tab"
+_TABS_ROUND_KEY = "mapa_tabs_round"
 _MARKDOWN_SPECIAL = set("\\`*_{}[]()<>#+-.!|~:$")
 UNCOVERED_TAB = "Territoris sense presència"
 PROVINCES_TAB = "Per demarcació"
@@ -57,12 +61,13 @@ def remember(selection: MapSelection | None, layers: MapLayers) -> MapSelection 
     that the province filter has taken off the map."""
     if selection is not None:
         st.session_state[SELECTION_KEY] = selection
-        st.session_state[TABS_KEY] = (
+        st.session_state[_OPEN_TAB_KEY] = (
             UNCOVERED_TAB
             if selection.kind == "comarca"
             and selection.key in set(layers.uncovered["comarca_code"])
             else MEMBERS_TAB
         )
+        st.session_state[_TABS_ROUND_KEY] = st.session_state.get(_TABS_ROUND_KEY, 0) + 1
     current = st.session_state.get(SELECTION_KEY)
     if current is not None and _describe(current, layers) is None:
         st.session_state.pop(SELECTION_KEY, None)
@@ -207,9 +212,17 @@ def members_table(layers: MapLayers, selection: MapSelection | None, *, presenta
 
 def side_panel(layers: MapLayers, selection: MapSelection | None, *, presentation: bool) -> None:
     selection_bar(selection, layers)
-    # Tracked ("rerun"), so a click on the map can open the tab it concerns (``remember``).
+    # A click on the map opens the tab it concerns (``remember``). Setting the tabs' state
+    # under one key was not enough: the component sends its value again right after a click
+    # (opening the popup pans the map), and that rerun can carry the browser's tab from
+    # before the click's answer arrived, which put the old tab back (a flaky Chromium test).
+    # Under a new key per click the tabs start on the tab to open, and a stale value sent
+    # for an older key is ignored.
     uncovered, provinces, members = st.tabs(
-        [UNCOVERED_TAB, PROVINCES_TAB, MEMBERS_TAB], key=TABS_KEY, on_change="rerun"
+        [UNCOVERED_TAB, PROVINCES_TAB, MEMBERS_TAB],
+        key=f"{TABS_KEY}_{st.session_state.get(_TABS_ROUND_KEY, 0)}",
+        default=st.session_state.get(_OPEN_TAB_KEY, UNCOVERED_TAB),
+        on_change="rerun",
     )
     with uncovered:
         uncovered_table(layers, selection)
