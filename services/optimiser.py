@@ -31,6 +31,7 @@ from scipy.sparse import coo_array, csr_array, vstack
 
 from services.errors import ValidationError
 from services.formatting import fmt_eur, fmt_number
+from services.frames import frame_of
 
 CRITERIA: tuple[str, ...] = ("impact", "territory", "alignment", "demand")
 CRITERIA_LABELS: dict[str, str] = {
@@ -606,7 +607,7 @@ def frontier(plan: Plan, inputs: Inputs, *, points: int = FRONTIER_POINTS) -> pd
                 budget == current,
             )
         )
-    frame = pd.DataFrame(rows, columns=columns).sort_values("budget_eur", ignore_index=True)
+    frame = frame_of(rows, columns).sort_values("budget_eur", ignore_index=True)
     frame["budget_eur"] = frame["budget_eur"] / 100
     frame["cost_eur"] = frame["cost_eur"] / 100
     return frame
@@ -649,6 +650,21 @@ def what_more_buys(
     )
 
 
+DECISION_COLUMNS = [
+    "code",
+    "title",
+    "axis",
+    "conveni",
+    "mandatory",
+    "cost_eur",
+    "staff_hours",
+    "value",
+    "selected",
+    "reason_kinds",
+    "reason",
+]
+
+
 def decisions_frame(plan: Plan, solution: Solution) -> pd.DataFrame:
     """One row per activity (plan order): its facts, whether it is funded, and why not."""
     decisions = {d.code: d for d in solution.decisions}
@@ -656,38 +672,21 @@ def decisions_frame(plan: Plan, solution: Solution) -> pd.DataFrame:
     for activity in plan.activities:
         decision = decisions.get(activity.code)
         rows.append(
-            {
-                "code": activity.code,
-                "title": activity.title,
-                "axis": activity.axis,
-                "conveni": activity.conveni,
-                "mandatory": activity.mandatory,
-                "cost_eur": float(activity.cost_eur),
-                "staff_hours": float(activity.staff_hours),
-                "value": decision.value if decision else 0.0,
-                "selected": bool(decision and decision.selected),
-                "reason_kinds": ", ".join(
-                    REASON_LABELS[k] for k in (decision.reason_kinds if decision else ())
-                ),
-                "reason": decision.reason if decision else "",
-            }
+            (
+                activity.code,
+                activity.title,
+                activity.axis,
+                activity.conveni,
+                activity.mandatory,
+                float(activity.cost_eur),
+                float(activity.staff_hours),
+                decision.value if decision else 0.0,
+                bool(decision and decision.selected),
+                ", ".join(REASON_LABELS[k] for k in (decision.reason_kinds if decision else ())),
+                decision.reason if decision else "",
+            )
         )
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "code",
-            "title",
-            "axis",
-            "conveni",
-            "mandatory",
-            "cost_eur",
-            "staff_hours",
-            "value",
-            "selected",
-            "reason_kinds",
-            "reason",
-        ],
-    )
+    return frame_of(rows, DECISION_COLUMNS)
 
 
 def axis_totals(plan: Plan, solution: Solution) -> pd.DataFrame:
