@@ -27,8 +27,9 @@ For example, in ``.streamlit/secrets.toml``::
     follow_up_cadence_days = 60
 
 A value that is not a positive whole number, or an unknown key in ``[xmess]``, makes
-``load_settings`` raise ``ValueError`` naming the knob; the dashboard loads the settings before
-it draws any page, so a bad value stops it at once with that message.
+``load_settings`` raise ``ValueError`` naming the knob, in Catalan (the page shows it); the
+dashboard loads the settings before it draws any page, so a bad value stops it at once with
+that message.
 """
 
 from __future__ import annotations
@@ -101,10 +102,10 @@ def _positive_whole_number(knob: str, value: object, *, source: str) -> int:
             number = None
     if number is None or number <= 0:
         raise ValueError(
-            f"Setting {knob} must be a positive whole number, but {source} gives {value!r}. "
-            f"Set {knob_variable(knob)} or '{knob}' under [{KNOBS_TABLE}] in "
-            f"{SECRETS_FILE.relative_to(PROJECT_ROOT)} to a whole number above zero, "
-            "or remove it to use the default."
+            f"El paràmetre {knob} ha de ser un nombre enter positiu, però {source} hi posa "
+            f"{value!r}. Doneu a {knob_variable(knob)} o a «{knob}» de [{KNOBS_TABLE}] a "
+            f"{SECRETS_FILE.relative_to(PROJECT_ROOT)} un nombre enter més gran que zero, "
+            "o traieu-lo per fer servir el valor per defecte."
         )
     return number
 
@@ -112,13 +113,13 @@ def _positive_whole_number(knob: str, value: object, *, source: str) -> int:
 def _knobs_table(secrets: Mapping[str, Any], path: Path) -> Mapping[str, Any]:
     table = secrets.get(KNOBS_TABLE, {})
     if not isinstance(table, Mapping):
-        raise ValueError(f"[{KNOBS_TABLE}] in {path} must be a table of settings.")
+        raise ValueError(f"[{KNOBS_TABLE}] a {path} ha de ser una taula de paràmetres.")
     unknown = sorted(set(table) - set(KNOBS))
     if unknown:
         # A misspelt knob would otherwise be ignored without a word.
         raise ValueError(
-            f"Unknown setting {', '.join(unknown)} under [{KNOBS_TABLE}] in {path}; "
-            f"the known ones are {', '.join(KNOBS)}."
+            f"Paràmetre desconegut {', '.join(unknown)} a [{KNOBS_TABLE}] de {path}; "
+            f"els coneguts són {', '.join(KNOBS)}."
         )
     return table
 
@@ -137,10 +138,10 @@ def load_settings(
         variable = knob_variable(knob)
         if env.get(variable, "").strip():
             knobs[knob] = _positive_whole_number(
-                knob, env[variable], source=f"the environment variable {variable}"
+                knob, env[variable], source=f"la variable d'entorn {variable}"
             )
         elif knob in table:
             knobs[knob] = _positive_whole_number(
-                knob, table[knob], source=f"[{KNOBS_TABLE}] in {secrets}"
+                knob, table[knob], source=f"[{KNOBS_TABLE}] de {secrets}"
             )
     return Settings(database_url=_database_url(env, stored), **knobs)

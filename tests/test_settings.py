@@ -82,7 +82,7 @@ def test_a_bad_environment_value_is_refused_naming_the_knob(tmp_path: Path, valu
     message = str(refused.value)
     assert "XMESS_FOLLOW_UP_CADENCE_DAYS" in message
     assert repr(value) in message
-    assert "positive whole number" in message
+    assert "nombre enter positiu" in message
 
 
 @pytest.mark.parametrize("value", ["0", "-1", '"trenta"', "12.5", "true"])
@@ -97,5 +97,5 @@ def test_a_bad_secrets_value_is_refused_naming_the_knob(tmp_path: Path, value: s
 def test_a_misspelt_knob_in_the_secrets_file_is_refused(tmp_path: Path) -> None:
     secrets = tmp_path / "secrets.toml"
     secrets.write_text("[xmess]\nfollow_up_cadence = 60\n")
-    with pytest.raises(ValueError, match="Unknown setting follow_up_cadence under \\[xmess\\]"):
+    with pytest.raises(ValueError, match="Paràmetre desconegut follow_up_cadence a \\[xmess\\]"):
         load_settings(environ={}, secrets=secrets)
