@@ -17,7 +17,7 @@ from ui.data import query
 from ui.feedback import show_flash
 from ui.layout import presentation_mode
 from ui.tables import data_table
-from ui.widgets import pick
+from ui.widgets import id_labels, pick
 
 FILTERS = [
     ("status", "Estat", "seguiment_status"),
@@ -178,7 +178,7 @@ def _members(statuses: pd.DataFrame, today: date) -> None:
     pickable = shown if not shown.empty else statuses
     member_id = pick(
         "Obre la fitxa d'un membre",
-        dict(zip(pickable["member_id"].tolist(), pickable["member"], strict=True)),
+        id_labels(pickable["member_id"], pickable["member"]),
         placeholder="Tria un membre…",
         key="seguiment_member",
     )

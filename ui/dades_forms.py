@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 
 from services.errors import ConcurrentEditError
@@ -20,12 +19,6 @@ from ui.writes import write
 # The picker's entry for a record not yet created.
 NEW = -1
 _OPENED = "dades_opened"
-
-
-def ids_to_labels(ids: pd.Series, labels: pd.Series) -> dict[int, str]:
-    """id → label for a picker, the ids as Python ints: they go into forms and queries, and
-    a database driver need not know numpy's."""
-    return {int(i): str(label) for i, label in zip(ids, labels, strict=True)}
 
 
 def pick_record(label: str, names: Mapping[int, str], *, key: str, new: str) -> int | None:

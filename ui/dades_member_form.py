@@ -10,9 +10,9 @@ import streamlit as st
 from services import records
 from services.clock import catalan_today
 from services.labels import MEMBER_KIND
-from ui.dades_forms import ids_to_labels, open_record, pick_record, reopen_button, save
+from ui.dades_forms import open_record, pick_record, reopen_button, save
 from ui.data import query
-from ui.widgets import pick
+from ui.widgets import id_labels, pick
 
 
 def _index(options: Iterable[object], value: object) -> int | None:
@@ -30,7 +30,7 @@ def _or_none(options: Mapping[int, str]) -> dict[int | None, str]:
 def member_editor() -> None:
     today = catalan_today()
     members = query(records.member_options)
-    names = ids_to_labels(members["member_id"], members["member"])
+    names = id_labels(members["member_id"], members["member"])
     member_id = pick_record("Membre", names, key="dades_edit_member", new="➕ Nou membre")
     if member_id is None:
         return
@@ -53,7 +53,7 @@ def member_editor() -> None:
     }
     mentors = _or_none({m: n for m, n in names.items() if m != member_id})
     staff = query(records.staff_options)
-    owners = _or_none(ids_to_labels(staff["user_id"], staff["name"]))
+    owners = _or_none(id_labels(staff["user_id"], staff["name"]))
     reopen_button(prefix)
     with st.form(key=f"{prefix}_form", border=True):
         name = st.text_input("Nom", value=current.name, key=f"{prefix}_name", max_chars=160)

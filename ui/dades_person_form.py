@@ -6,14 +6,14 @@ import streamlit as st
 
 from services import records
 from services.labels import PERSON_ROLE
-from ui.dades_forms import ids_to_labels, open_record, pick_record, reopen_button, save
+from ui.dades_forms import open_record, pick_record, reopen_button, save
 from ui.data import query
-from ui.widgets import pick
+from ui.widgets import id_labels, pick
 
 
 def person_editor() -> None:
     members = query(records.member_options)
-    names = ids_to_labels(members["member_id"], members["member"])
+    names = id_labels(members["member_id"], members["member"])
     member_id = pick(
         "Membre", names, placeholder="Trieu el membre…", key="dades_edit_person_member"
     )
@@ -22,7 +22,7 @@ def person_editor() -> None:
     persons = query(records.person_options, member_id=member_id)
     person_id = pick_record(
         "Persona",
-        ids_to_labels(persons["person_id"], persons["name"]),
+        id_labels(persons["person_id"], persons["name"]),
         key=f"dades_edit_person_{member_id}",
         new="➕ Nova persona",
     )

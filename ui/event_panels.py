@@ -24,7 +24,7 @@ from ui.data import query
 from ui.feedback import show_refusal
 from ui.navigation import app_pages
 from ui.tables import data_table
-from ui.widgets import first_true, pick
+from ui.widgets import first_true, id_labels, pick
 from ui.writes import write
 
 ALL_YEARS = "Tots"
@@ -553,7 +553,7 @@ def _editor(event_id: int, registrations: pd.DataFrame, today: date) -> None:
 def _register_form(event_id: int, today: date) -> None:
     st.markdown("**Inscriu un membre o una persona**")
     members = query(member_options, today=today)
-    names = {int(m): str(n) for m, n in zip(members["member_id"], members["member"], strict=True)}
+    names = id_labels(members["member_id"], members["member"])
     left, middle, right = st.columns(3)
     member_id = pick(
         "Membre",

@@ -18,7 +18,7 @@ from services.labels import CHANNEL, REFERRAL
 from ui.data import query
 from ui.layout import presentation_mode
 from ui.tables import data_table
-from ui.widgets import pick
+from ui.widgets import id_labels, pick
 from ui.writes import write
 
 # A member's contacts as the timeline shows them; in presentation mode without the people.
@@ -177,14 +177,14 @@ def contact_form(member_id: int, member_name: str, today: date) -> None:
         )
         person_id = pick(
             "Persona",
-            {None: "—"} | dict(zip(persons["person_id"].tolist(), persons["name"], strict=True)),
+            {None: "—"} | id_labels(persons["person_id"], persons["name"]),
             index=0,
             key="contact_person",
             container=left,
         )
         staff_id = pick(
             "Membre de l'equip",
-            {None: "—"} | dict(zip(staff["staff_id"].tolist(), staff["staff"], strict=True)),
+            {None: "—"} | id_labels(staff["staff_id"], staff["staff"]),
             index=0,
             key="contact_staff",
             container=right,

@@ -10,7 +10,7 @@ from services.formatting import fmt_date, fmt_eur, fmt_number
 from services.labels import PLAN_AXIS
 from ui.data import query
 from ui.tables import XLSX_MIME, data_table
-from ui.widgets import pick
+from ui.widgets import id_labels, pick
 from ui.writes import write
 
 CHANGE_LABELS = {"enters": "Entra a B", "leaves": "Surt a B"}
@@ -143,7 +143,7 @@ def saved_scenarios(year: int) -> None:
         )
         return
     data_table(_list_table(saved), key="prioritzacio_saved", file_name="escenaris")
-    names = {int(i): str(name) for i, name in zip(saved["scenario_id"], saved["name"], strict=True)}
+    names = id_labels(saved["scenario_id"], saved["name"])
     if len(names) < 2:
         st.info("Deseu un altre escenari per poder-los comparar.")
     else:

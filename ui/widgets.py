@@ -39,6 +39,12 @@ def pick(
     return chosen
 
 
+def id_labels(ids: pd.Series, labels: pd.Series) -> dict[int, str]:
+    """id → label for ``pick``, in the frame's order. The ids become Python ints: they go
+    into the session state, forms, queries and cache keys, where numpy's do not belong."""
+    return {int(i): str(label) for i, label in zip(ids, labels, strict=True)}
+
+
 def first_true(mask: pd.Series, *, otherwise: int = 0) -> int:
     """The position of the first row where ``mask`` holds, for ``pick``'s ``index`` when
     ``options`` follow a frame's rows; ``otherwise`` when no row does."""

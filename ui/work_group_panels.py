@@ -24,7 +24,7 @@ from services.member_file import member_options
 from ui.cells import float_or_none
 from ui.data import query
 from ui.tables import data_table
-from ui.widgets import first_true, pick
+from ui.widgets import first_true, id_labels, pick
 from ui.writes import write
 
 # Beyond this many rows the heatmap stops being readable; the user filters instead.
@@ -411,7 +411,7 @@ def participation_section(index: pd.DataFrame, falling: pd.DataFrame, bands: pd.
 
 def enrolment(groups: pd.DataFrame, today: date) -> None:
     st.subheader("Inscripcions als grups")
-    group_names = _names(groups, "work_group_id", "work_group")
+    group_names = id_labels(groups["work_group_id"], groups["work_group"])
     group_id = pick("Grup de treball", group_names, index=0, key="grups_enrol_group")
     if group_id is None:
         return
@@ -421,7 +421,7 @@ def enrolment(groups: pd.DataFrame, today: date) -> None:
     add, remove = st.columns(2)
     with add.form("grups_enrol_form", border=True):
         st.markdown("**Inscriu un membre**")
-        names = _names(outside, "member_id", "member")
+        names = id_labels(outside["member_id"], outside["member"])
         member_id = pick("Membre", names, placeholder="Tria un membre…", key="grups_enrol_member")
         joined_on = st.date_input(
             "Data d'alta al grup", value=today, format="DD/MM/YYYY", key="grups_enrol_date"
@@ -439,7 +439,7 @@ def enrolment(groups: pd.DataFrame, today: date) -> None:
         )
     with remove.form("grups_withdraw_form", border=True):
         st.markdown("**Dona de baixa un membre**")
-        names_in = _names(enrolled, "member_id", "member")
+        names_in = id_labels(enrolled["member_id"], enrolled["member"])
         leaving = pick(
             "Membre", names_in, placeholder="Tria un membre del grup…", key="grups_withdraw_member"
         )
@@ -473,12 +473,6 @@ def enrolment(groups: pd.DataFrame, today: date) -> None:
         )
 
 
-def _names(frame: pd.DataFrame, id_column: str, name_column: str) -> dict[int, str]:
-    """id → name from a service's frame, for ``pick``: plain ints, which the widget keeps in
-    the session state and ``query`` in its cache keys."""
-    return {int(i): str(n) for i, n in zip(frame[id_column], frame[name_column], strict=True)}
-
-
 def _name(names: dict[int, str], member_id: int | None) -> str | None:
     """The chosen member's name for the success message (with none chosen, the service
     refuses and no message is shown)."""
@@ -491,7 +485,7 @@ def session_form(groups: pd.DataFrame, today: date) -> None:
     if suspended:
         st.caption(f"En suspens, sense sessions: {', '.join(suspended)}.")
     # Every group is offered: a session for a suspended one is refused with the reason.
-    group_names = _names(groups, "work_group_id", "work_group")
+    group_names = id_labels(groups["work_group_id"], groups["work_group"])
     # The first active group.
     default = first_true(~groups["suspended"])
     group_id = pick("Grup de treball", group_names, index=default, key="grups_session_group")
