@@ -14,6 +14,7 @@ from services.clock import catalan_today
 from services.formatting import fmt_date, fmt_eur, fmt_long_date, fmt_number, fmt_percent
 from settings import load_settings
 from ui.data import query
+from ui.layout import presentation_mode
 from ui.navigation import app_pages
 from ui.tables import data_table
 
@@ -110,6 +111,9 @@ def _to_contact(statuses: pd.DataFrame) -> None:
             "Acollida": due["in_onboarding"].map({True: "En curs", False: ""}),
         }
     )
+    if presentation_mode():
+        # The staff member in charge is a person: not on the Commission's shared screen.
+        table = table.drop(columns="Responsable")
     data_table(
         table,
         key="inici_to_contact",

@@ -30,7 +30,9 @@ FILTERS = [
 
 def _filtered(statuses: pd.DataFrame) -> pd.DataFrame:
     shown = statuses
-    for column, (field, label, key) in zip(st.columns(len(FILTERS)), FILTERS, strict=True):
+    # The staff member in charge is a person: not on the Commission's shared screen.
+    filters = [f for f in FILTERS if not (presentation_mode() and f[0] == "owner")]
+    for column, (field, label, key) in zip(st.columns(len(filters)), filters, strict=True):
         options = sorted(o for o in statuses[field].unique() if o)
         if field == "status":
             options = [s.value for s in follow_up.STATUS_ORDER if s.value in options]
@@ -53,6 +55,8 @@ def _status_table(shown: pd.DataFrame) -> None:
             "Acollida": shown["in_onboarding"].map({True: "En curs", False: ""}),
         }
     )
+    if presentation_mode():
+        table = table.drop(columns="Responsable")
     data_table(table, key="seguiment_members", file_name="seguiment_membres", height=380)
 
 

@@ -234,3 +234,24 @@ def test_a_bad_setting_stops_the_app_naming_the_knob(
     assert "Configuració incorrecta" in message
     assert "onboarding_cadence_days" in message and "XMESS_ONBOARDING_CADENCE_DAYS" in message
     assert not app.dataframe
+
+
+@pytest.mark.parametrize("url_path", ["seguiment", "inici"])
+def test_presentation_mode_hides_the_staff_member_in_charge(
+    app_on: Callable[..., AppTest], demo_sqlite_url: str, url_path: str
+) -> None:
+    app = app_on(demo_sqlite_url, url_path)
+    in_charge = {
+        name
+        for df in app.dataframe
+        if "Responsable" in df.value.columns
+        for name in df.value["Responsable"]
+        if name
+    }
+    assert in_charge, "the demo's members have staff in charge"
+    app.toggle(key="presentation_mode").set_value(True).run()
+    assert not app.exception
+    assert not [df for df in app.dataframe if "Responsable" in df.value.columns]
+    shown = " ".join(str(df.value.values) for df in app.dataframe)
+    assert not [name for name in in_charge if name in shown]
+    assert "Responsable" not in [m.label for m in app.multiselect]
