@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from ui.auth import require_viewer
 from ui.layout import render_sidebar, require_database, require_settings
 from ui.navigation import app_pages
 
@@ -14,7 +15,8 @@ st.set_page_config(
 )
 
 require_settings()
-navigation = st.navigation(list(app_pages().values()))
-render_sidebar()
+viewer = require_viewer(require_database)
+navigation = st.navigation(list(app_pages(viewer).values()))
+render_sidebar(viewer)
 require_database()
 navigation.run()

@@ -138,10 +138,12 @@ class ActivityStatus(enum.StrEnum):
 
 
 class UserRole(enum.StrEnum):
+    """Who may do what (services.access holds the rules): the coordination team (staff), the
+    Executive Commission (read-only, always on the shared screen) and administrators."""
+
     ADMIN = "admin"
     STAFF = "staff"
     COMMISSION = "commission"
-    READER = "reader"
 
 
 class AuditAction(enum.StrEnum):
@@ -188,13 +190,17 @@ class Municipality(Base):
 
 
 class AppUser(Base):
+    """A person allowed in: the e-mail they sign in with (OpenID Connect), never a password."""
+
     __tablename__ = "app_user"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(String(60), unique=True)
+    # Stored lower-case: providers differ in the case they return.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
     full_name: Mapped[str] = mapped_column(String(120))
     role: Mapped[UserRole] = mapped_column(_enum(UserRole, "user_role"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    last_signed_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 # --- The network ----------------------------------------------------------------------------
@@ -503,7 +509,8 @@ class AuditLog(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    username: Mapped[str] = mapped_column(String(60))
+    # The signed-in user's e-mail, or an operating-system account for the command line.
+    username: Mapped[str] = mapped_column(String(254))
     action: Mapped[AuditAction] = mapped_column(_enum(AuditAction, "audit_action"))
     table_name: Mapped[str] = mapped_column(String(60), index=True)
     record_id: Mapped[str] = mapped_column(String(60))

@@ -15,7 +15,7 @@ from services.formatting import fmt_date, fmt_eur, fmt_long_date, fmt_number, fm
 from settings import load_settings
 from ui.data import query
 from ui.layout import presentation_mode
-from ui.navigation import app_pages
+from ui.navigation import page
 from ui.tables import data_table
 
 URGENT = [follow_up.FollowUpStatus.OVERDUE, follow_up.FollowUpStatus.NEVER]
@@ -120,9 +120,7 @@ def _to_contact(statuses: pd.DataFrame) -> None:
         file_name="qui_cal_contactar",
         height=min(36 * (len(table) + 1), 420),
     )
-    st.page_link(
-        app_pages()["seguiment"], label="Obre Seguiment de membres per registrar-hi un contacte"
-    )
+    st.page_link(page("seguiment"), label="Obre Seguiment de membres per registrar-hi un contacte")
 
 
 def _stuck(today: date) -> None:

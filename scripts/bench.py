@@ -40,6 +40,7 @@ from db.models import Municipality
 from db.plan_loader import load_plan
 from db.session import make_engine, session_scope
 from services import importing, optimiser
+from services.access import system_actor
 from services.clock import catalan_today
 from services.plan import plan_model
 from services.scenarios import BUDGET_CONVENI_EXTENDED_EUR, BUDGET_WITHOUT_CONVENI_EUR
@@ -178,7 +179,7 @@ def _import_seconds(engine: Engine, kind: str, lines: list[str]) -> float:
             data=data,
             file_name=f"{kind}.csv",
             today=catalan_today(),
-            username="bench",
+            actor=system_actor("bench"),
         )
     seconds = time.perf_counter() - start
     if preview.problems or preview.created != len(lines) - 1:

@@ -1,6 +1,6 @@
 """Bulk import from the command line, with the same checks as the Dades page.
 
-    python -m scripts.import_data KIND FILE [--dry-run] [--user NAME]
+    python -m scripts.import_data KIND FILE [--dry-run] [--user E-MAIL]
 
 KIND is one of membres, persones, contactes, esdeveniments, inscripcions, activitats (or
 members, persons, interactions, events, registrations, plan_activities), or ``copia`` to
@@ -10,6 +10,10 @@ or semicolon; UTF-8, with or without BOM, or Windows-1252) or an XLSX workbook.
 The report goes to stdout. Exit status: 0 when everything was imported (or, with --dry-run,
 would be), 1 when anything is refused (then nothing at all is written), 2 for bad usage.
 The database is the configured one (``XMESS_DATABASE_URL`` or ``.streamlit/secrets.toml``).
+
+The audit log records ``--user``: the e-mail of an active administrator on the users' list
+(``python -m scripts.users list``). Without it, the operating-system account that runs the
+command is recorded, marked as such ("root (compte del sistema)").
 """
 
 from __future__ import annotations
@@ -18,11 +22,15 @@ import argparse
 import sys
 from pathlib import Path
 
+from sqlalchemy import Engine
+
 from db.migrate import schema_status
 from db.session import describe_url, make_engine, session_scope
 from services import backup, importing
+from services.access import Actor, Right, system_actor
 from services.clock import catalan_today
 from services.errors import ValidationError
+from services.users import find_user
 from settings import database_url
 
 RESTORE_KINDS = {"copia", "còpia", "backup", "restore"}
@@ -50,8 +58,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--user",
-        default="importacio",
-        help="nom d'usuari que constarà al registre de canvis (per defecte: importacio)",
+        metavar="E-MAIL",
+        help="correu d'un administrador actiu, que constarà al registre de canvis (per "
+        "defecte: el compte del sistema que executa l'ordre)",
     )
     return parser
 
@@ -62,10 +71,28 @@ def _print_problems(problems: tuple[str, ...] | list[str]) -> None:
         print(f"  - {problem}")
 
 
-def _restore(engine: object, data: bytes, dry_run: bool, username: str) -> int:
+def _actor(engine: Engine, email: str | None) -> Actor | str:
+    """Who the audit log will name: the administrator ``email``, or the operating-system
+    account when no ``--user`` is given; a refusal (text) when ``email`` may not import."""
+    if email is None:
+        return system_actor()
+    with session_scope(engine) as session:
+        account = find_user(session=session, email=email)
+    if account is None or not account.active:
+        return (
+            f"REFUSAT: {email} no és cap usuari actiu del quadre (vegeu "
+            "`python -m scripts.users list`)."
+        )
+    actor = Actor(audit_name=account.email, display_name=account.full_name, role=account.role)
+    if not actor.can(Right.IMPORT):
+        return f"REFUSAT: {email} té el rol {actor.role_label}; importar és per a administradors."
+    return actor
+
+
+def _restore(engine: Engine, data: bytes, dry_run: bool, actor: Actor) -> int:
     try:
-        with session_scope(engine) as session:  # type: ignore[arg-type]
-            result = backup.restore_xlsx(session=session, data=data, username=username)
+        with session_scope(engine) as session:
+            result = backup.restore_xlsx(session=session, data=data, actor=actor)
             for table, count in result.rows:
                 print(f"  {table}: {count} files")
             if dry_run:
@@ -97,8 +124,13 @@ def main(argv: list[str] | None = None) -> int:
             )
             return 1
         print(f"Base de dades: {describe_url(url)}")
+        actor = _actor(engine, args.user)
+        if isinstance(actor, str):
+            print(actor)
+            return 1
+        print(f"Al registre de canvis hi constarà: {actor.audit_name}")
         if args.kind.strip().lower() in RESTORE_KINDS:
-            return _restore(engine, data, args.dry_run, args.user)
+            return _restore(engine, data, args.dry_run, actor)
         try:
             kind = importing.kind_code(args.kind)
         except ValidationError as error:
@@ -111,9 +143,7 @@ def main(argv: list[str] | None = None) -> int:
                 if args.dry_run:
                     preview = importing.preview_import(session=session, **arguments)
                 else:
-                    preview = importing.import_file(
-                        session=session, username=args.user, **arguments
-                    )
+                    preview = importing.import_file(session=session, actor=actor, **arguments)
         except ValidationError as error:
             _print_problems(error.messages)
             return 1

@@ -60,6 +60,7 @@ from sqlalchemy.types import TypeDecorator
 
 import db.models  # noqa: F401 (registers every table in the metadata)
 from db.base import Base
+from services.access import Actor, Right, require
 from services.errors import ValidationError
 from services.frames import frame_of
 
@@ -133,8 +134,10 @@ def row_counts(*, session: Session) -> pd.DataFrame:
     return frame_of(counts, ["table", "rows", "reference"])
 
 
-def backup_xlsx(*, session: Session, now: datetime | None = None) -> bytes:
-    """The whole database as one workbook: an ``_info`` sheet and a sheet per table."""
+def backup_xlsx(*, session: Session, actor: Actor, now: datetime | None = None) -> bytes:
+    """The whole database as one workbook: an ``_info`` sheet and a sheet per table. Only an
+    administrator may take it: it holds every person's data and the audit log."""
+    require(actor, Right.BACKUP)
     workbook = Workbook(write_only=True)
     info = workbook.create_sheet(INFO_SHEET)
     info.append(["clau", "valor"])
@@ -346,16 +349,16 @@ def _reset_sequences(session: Session) -> None:
             )
 
 
-def restore_xlsx(*, session: Session, data: bytes, username: str) -> RestoreResult:
+def restore_xlsx(*, session: Session, data: bytes, actor: Actor) -> RestoreResult:
     """Restore a backup into this (empty, migrated) database, in the caller's transaction.
 
     Refuses, writing nothing, a database that already has data, a backup of another schema
     revision, or a workbook that is not a complete, unmodified backup.
 
-    ``username`` is who restores, as every write service takes it (the one write path passes
-    it, and the role check will refuse a restore to anyone but an administrator). It is not
+    ``actor`` is who restores: only an administrator may. The restore is not
     written to the audit log: the restored database is the saved one row for row, its audit
     log included, and an entry of our own would make it differ from the backup it came from."""
+    require(actor, Right.BACKUP)
     busy = user_tables_with_rows(session)
     if busy:
         listed = ", ".join(f"{name} ({count})" for name, count in busy)

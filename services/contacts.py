@@ -22,6 +22,7 @@ from db.models import (
     Referral,
     Topic,
 )
+from services.access import Actor, Right, require
 from services.audit import add_audited, update_audited
 from services.errors import ValidationError
 from services.formatting import fmt_date
@@ -52,8 +53,9 @@ def _active_member(session: Session, member_id: int, on: date) -> Member:
     return member
 
 
-def log_contact(*, session: Session, form: ContactForm, today: date, username: str) -> int:
+def log_contact(*, session: Session, form: ContactForm, today: date, actor: Actor) -> int:
     """Record a contact with a member; returns the new interaction's id."""
+    require(actor, Right.EDIT_NETWORK)
     errors: list[str] = []
     if form.occurred_on is None:
         errors.append("Data: cal indicar la data del contacte.")
@@ -105,7 +107,7 @@ def log_contact(*, session: Session, form: ContactForm, today: date, username: s
     add_audited(
         session,
         interaction,
-        username=username,
+        username=actor.audit_name,
         # The needs as topic codes, which a snapshot of the columns would leave out.
         after={
             "member_id": member.id,
@@ -127,9 +129,10 @@ def mark_onboarding_step(
     step: OnboardingStepKind,
     done_on: date | None,
     today: date,
-    username: str,
+    actor: Actor,
 ) -> None:
     """Tick (``done_on`` a date) or untick (``None``) one step of a member's welcome protocol."""
+    require(actor, Right.EDIT_NETWORK)
     member = _active_member(session, member_id, today)
     label = ONBOARDING_STEP[step]
     if done_on is not None and done_on > today:
@@ -148,7 +151,7 @@ def mark_onboarding_step(
         add_audited(
             session,
             OnboardingStep(member_id=member_id, step=step, done_on=done_on),
-            username=username,
+            username=actor.audit_name,
         )
         return
-    update_audited(session, row, username=username, done_on=done_on)
+    update_audited(session, row, username=actor.audit_name, done_on=done_on)

@@ -31,6 +31,7 @@ from db.models import (
     RegistrationStatus,
     WorkGroup,
 )
+from services.access import Actor, Right, require
 from services.audit import add_audited, update_audited
 from services.clauses import active_member_clause
 from services.errors import ValidationError
@@ -535,11 +536,12 @@ def save_check_in(
     event_id: int,
     changes: tuple[tuple[int, str], ...],
     today: date,
-    username: str,
+    actor: Actor,
 ) -> int:
     """Set the status of some of the event's registrations, all or none; one audit entry per
     registration changed. ``changes`` are (registration_id, status value) pairs. Returns how
     many registrations changed."""
+    require(actor, Right.EDIT_NETWORK)
     event = _event(session, event_id)
     ids = [registration_id for registration_id, _ in changes]
     registrations = {
@@ -573,7 +575,7 @@ def save_check_in(
     if errors:
         raise ValidationError(errors)
     for registration, status in planned:
-        update_audited(session, registration, username=username, status=status)
+        update_audited(session, registration, username=actor.audit_name, status=status)
     return len(planned)
 
 
@@ -586,10 +588,11 @@ class RegistrationForm:
     status: RegistrationStatus = RegistrationStatus.REGISTERED
 
 
-def register(*, session: Session, form: RegistrationForm, today: date, username: str) -> int:
+def register(*, session: Session, form: RegistrationForm, today: date, actor: Actor) -> int:
     """Register a member (through one of its persons, when given) to an event; returns the
     registration's id. Refuses a person who is no contact of an active member, a member not
     in the network, a duplicate, and attendance marked before the event."""
+    require(actor, Right.EDIT_NETWORK)
     event = _event(session, form.event_id)
     errors: list[str] = []
     person = session.get(Person, form.person_id) if form.person_id is not None else None
@@ -647,7 +650,7 @@ def register(*, session: Session, form: RegistrationForm, today: date, username:
             status=form.status,
             registered_on=today,
         ),
-        username=username,
+        username=actor.audit_name,
     )
     return registration.id
 

@@ -23,6 +23,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from db.models import AuditAction, PlanActivity, PlanActivityDependency, PlanCap
+from services.access import Actor, Right, require
 from services.audit import json_value, record_change
 from services.errors import ValidationError
 from services.frames import frame_of
@@ -334,12 +335,13 @@ def _cycle(graph: Mapping[str, Sequence[str]], start: str) -> list[str] | None:
 
 
 def update_activities(
-    *, session: Session, year: int, edits: Sequence[ActivityEdit], username: str
+    *, session: Session, year: int, edits: Sequence[ActivityEdit], actor: Actor
 ) -> int:
     """Save the edited activities of ``year`` in one go; returns how many changed.
 
     Raises ``ValidationError`` (one Catalan message per refused cell, naming row and column)
     before anything is written."""
+    require(actor, Right.EDIT_PLAN)
     if not edits:
         return 0
     activities = {a.id: a for a in _activities(session, year)}
@@ -444,7 +446,7 @@ def update_activities(
             ) from None
         record_change(
             session,
-            username=username,
+            username=actor.audit_name,
             action=AuditAction.UPDATE,
             table="plan_activity",
             record_id=activity.id,

@@ -32,6 +32,7 @@ from db.models import (
     PersonRole,
     Registration,
 )
+from services.access import Actor, Right, require
 from services.audit import add_audited, json_value, record_change
 from services.errors import ConcurrentEditError, ValidationError
 from services.formatting import fmt_date
@@ -395,12 +396,13 @@ def save_member(
     form: MemberForm,
     opened: MemberRecord | None,
     today: date,
-    username: str,
+    actor: Actor,
 ) -> int:
     """Create (``opened`` None) or update the member the form was opened on; returns its id.
 
     Raises ``ValidationError`` for bad input and ``ConcurrentEditError`` when someone saved
     the member after ``opened`` was read. Writes nothing in either case."""
+    require(actor, Right.EDIT_NETWORK)
     member_id = opened.member_id if opened else None
     return _save(
         session,
@@ -412,7 +414,7 @@ def save_member(
         opened=opened,
         record_id=member_id,
         gone="Aquest membre ja no existeix: algú l'ha esborrat.",
-        username=username,
+        username=actor.audit_name,
     )
 
 
@@ -421,9 +423,10 @@ def save_person(
     session: Session,
     form: PersonForm,
     opened: PersonRecord | None,
-    username: str,
+    actor: Actor,
 ) -> int:
     """Create or update a person, as ``save_member`` does for members."""
+    require(actor, Right.EDIT_NETWORK)
     person_id = opened.person_id if opened else None
     return _save(
         session,
@@ -435,13 +438,14 @@ def save_person(
         opened=opened,
         record_id=person_id,
         gone="Aquesta persona ja no existeix: algú l'ha esborrada.",
-        username=username,
+        username=actor.audit_name,
     )
 
 
-def delete_person(*, session: Session, opened: PersonRecord, username: str) -> None:
+def delete_person(*, session: Session, opened: PersonRecord, actor: Actor) -> None:
     """Delete a person nobody refers to; one with contacts or registrations is kept (mark it
     inactive instead), so the history stays whole."""
+    require(actor, Right.EDIT_NETWORK)
     person = session.get(Person, opened.person_id)
     if person is None:
         raise ValidationError(["Aquesta persona ja no existeix: algú l'ha esborrada."])
@@ -464,7 +468,7 @@ def delete_person(*, session: Session, opened: PersonRecord, username: str) -> N
     session.flush()
     record_change(
         session,
-        username=username,
+        username=actor.audit_name,
         action=AuditAction.DELETE,
         table="person",
         record_id=opened.person_id,

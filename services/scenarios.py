@@ -24,6 +24,7 @@ from db.models import (
     Scenario,
     ScenarioActivity,
 )
+from services.access import Actor, Right, require
 from services.audit import add_audited, record_change
 from services.errors import ValidationError
 from services.export import xlsx_bytes
@@ -98,13 +99,14 @@ def save_scenario(
     year: int,
     name: str,
     inputs: ScenarioInputs,
-    username: str,
+    actor: Actor,
     notes: str = "",
 ) -> int:
     """Solve ``inputs`` over the year's plan and save the result under ``name``; returns its id.
 
     The selection is computed here, not taken from the caller, so a saved scenario is always
     what the optimiser says for its inputs."""
+    require(actor, Right.EDIT_PLAN)
     name = " ".join(name.split())
     errors = input_errors(inputs)
     if not name:
@@ -126,7 +128,7 @@ def save_scenario(
             + [shortfall.message for shortfall in solution.shortfalls]
         )
 
-    user_id = session.scalar(select(AppUser.id).where(AppUser.username == username))
+    user_id = session.scalar(select(AppUser.id).where(AppUser.email == actor.audit_name))
     scenario = Scenario(
         name=name,
         year=year,
@@ -143,7 +145,7 @@ def save_scenario(
         add_audited(
             session,
             scenario,
-            username=username,
+            username=actor.audit_name,
             after={
                 "name": name,
                 "year": year,
@@ -177,13 +179,14 @@ def save_scenario(
     return scenario.id
 
 
-def delete_scenario(*, session: Session, scenario_id: int, username: str) -> None:
+def delete_scenario(*, session: Session, scenario_id: int, actor: Actor) -> None:
+    require(actor, Right.EDIT_PLAN)
     scenario = session.get(Scenario, scenario_id)
     if scenario is None:
         raise ValidationError(["Aquest escenari ja no existeix."])
     record_change(
         session,
-        username=username,
+        username=actor.audit_name,
         action=AuditAction.DELETE,
         table="scenario",
         record_id=scenario.id,

@@ -29,6 +29,7 @@ from db.models import (
     WorkGroupMembership,
     WorkGroupStatus,
 )
+from services.access import Actor, Right, require
 from services.audit import add_audited, update_audited
 from services.catalan import MONTHS, with_de
 from services.clauses import active_member_clause
@@ -517,9 +518,10 @@ def enrol_member(
     member_id: int | None,
     joined_on: date | None,
     today: date,
-    username: str,
+    actor: Actor,
 ) -> int:
     """Enrol a member in a work group from ``joined_on``; returns the membership's id."""
+    require(actor, Right.EDIT_NETWORK)
     if member_id is None:
         raise ValidationError([NO_MEMBER])
     if joined_on is None:
@@ -540,7 +542,7 @@ def enrol_member(
     membership = add_audited(
         session,
         WorkGroupMembership(work_group_id=work_group_id, member_id=member_id, joined_on=joined_on),
-        username=username,
+        username=actor.audit_name,
     )
     return membership.id
 
@@ -552,9 +554,10 @@ def withdraw_member(
     member_id: int | None,
     left_on: date | None,
     today: date,
-    username: str,
+    actor: Actor,
 ) -> int:
     """Close the member's open membership of the group on ``left_on``; returns its id."""
+    require(actor, Right.EDIT_NETWORK)
     if member_id is None:
         raise ValidationError([NO_MEMBER])
     if left_on is None:
@@ -575,7 +578,7 @@ def withdraw_member(
                 f"({fmt_date(membership.joined_on)})."
             ]
         )
-    update_audited(session, membership, username=username, left_on=left_on)
+    update_audited(session, membership, username=actor.audit_name, left_on=left_on)
     return membership.id
 
 
@@ -595,10 +598,11 @@ def default_session_title(group_name: str, held_on: date) -> str:
     return f"Sessió del GT {with_de(group_name)} ({MONTHS[held_on.month - 1]} {held_on.year})"
 
 
-def record_session(*, session: Session, form: SessionForm, today: date, username: str) -> int:
+def record_session(*, session: Session, form: SessionForm, today: date, actor: Actor) -> int:
     """Record a work-group session and the members who attended it; returns the event's id.
 
     A future session can be scheduled, without attendance: attendance is recorded once held."""
+    require(actor, Right.EDIT_NETWORK)
     group = _group(session, form.work_group_id)
     errors: list[str] = []
     if group.status == WorkGroupStatus.SUSPENDED:
@@ -648,7 +652,7 @@ def record_session(*, session: Session, form: SessionForm, today: date, username
             work_group_id=group.id,
             notes=form.notes.strip(),
         ),
-        username=username,
+        username=actor.audit_name,
     )
     for member_id in attendee_ids:
         add_audited(
@@ -660,7 +664,7 @@ def record_session(*, session: Session, form: SessionForm, today: date, username
                 status=RegistrationStatus.ATTENDED,
                 registered_on=form.held_on,
             ),
-            username=username,
+            username=actor.audit_name,
         )
     return event.id
 

@@ -19,7 +19,9 @@ from db.models import (
     PlanActivity,
     Registration,
     RegistrationStatus,
+    UserRole,
 )
+from services.access import Actor
 
 
 def _add(session: Session, obj: Any) -> Any:
@@ -66,3 +68,16 @@ def plan_activity(session: Session, code: str, cost: str, **values: Any) -> Plan
         session,
         PlanActivity(code=code, estimated_cost_eur=Decimal(cost), **(defaults | values)),
     )
+
+
+def staff(name: str = "marta") -> Actor:
+    """A coordination-team user; the audit log records ``name``."""
+    return Actor(audit_name=name, display_name=name, role=UserRole.STAFF)
+
+
+def admin(name: str = "admin") -> Actor:
+    return Actor(audit_name=name, display_name=name, role=UserRole.ADMIN)
+
+
+def commission(name: str = "comissio") -> Actor:
+    return Actor(audit_name=name, display_name=name, role=UserRole.COMMISSION)

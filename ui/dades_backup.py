@@ -10,6 +10,7 @@ from services import backup
 from services.formatting import fmt_number
 from ui.data import fresh_read, query
 from ui.tables import XLSX_MIME, data_table
+from ui.viewer import current_actor
 from ui.writes import write
 
 COUNT_LABELS = {"table": "Taula", "rows": "Files", "reference": "Referència"}
@@ -17,7 +18,7 @@ COUNT_LABELS = {"table": "Taula", "rows": "Files", "reference": "Referència"}
 
 def _backup_bytes() -> bytes:
     # Built when the button is clicked, from the database as it is then: never cached.
-    return fresh_read(backup.backup_xlsx)
+    return fresh_read(backup.backup_xlsx, actor=current_actor())
 
 
 def backup_section() -> None:

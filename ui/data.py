@@ -1,6 +1,11 @@
 """Cached access to the services: one engine per process, one cached result per query.
 
 Every write must call ``clear_caches`` so no page shows stale figures.
+
+Reads are for the signed-in viewer: a service marked with ``services.access.needs`` is refused
+to a role without that right, and a role that may not see personal data gets every result
+through ``services.privacy.redact``. Both happen after the cache, so one cached result serves
+every user and no role can be handed another's view.
 """
 
 from __future__ import annotations
@@ -14,7 +19,10 @@ from sqlalchemy import Engine
 
 from db.migrate import SchemaStatus, schema_status
 from db.session import make_engine, session_scope
+from services.access import Right, require, required_right
+from services.privacy import redact
 from settings import database_url
+from ui.viewer import current_actor
 
 T = TypeVar("T")
 
@@ -49,16 +57,36 @@ def _cached_query(url: str, module: str, name: str, arguments: tuple[tuple[str, 
         return service(session=session, **dict(arguments))
 
 
+def _for_viewer(service: Callable[..., Any], read: Callable[[], T]) -> T:
+    viewer = current_actor()
+    right = required_right(service)
+    if right is not None:
+        require(viewer, right)
+    result = read()
+    return result if viewer.can(Right.SEE_PERSONAL_DATA) else cast(T, redact(result))
+
+
 def query(service: Callable[..., T], **arguments: Any) -> T:
-    """Run a read-only service (``service(session=..., **arguments)``) through the cache."""
+    """Run a read-only service (``service(session=..., **arguments)``) through the cache, for
+    the signed-in viewer."""
     # The cache is keyed on the service's name, so it cannot carry its type: what comes back
     # is what ``service`` returned.
     ordered = tuple(sorted(arguments.items()))
-    return cast(T, _cached_query(database_url(), service.__module__, service.__qualname__, ordered))
+    return _for_viewer(
+        service,
+        lambda: cast(
+            T, _cached_query(database_url(), service.__module__, service.__qualname__, ordered)
+        ),
+    )
 
 
 def fresh_read(service: Callable[..., T], **arguments: Any) -> T:
     """Run a read-only service on the database as it is now, never cached: for a download
-    built when its button is clicked (a backup, a whole table)."""
-    with session_scope(get_engine()) as session:
-        return service(session=session, **arguments)
+    built when its button is clicked (a backup, a whole table). Services that check the role
+    themselves (a backup) take ``actor=current_actor()`` among the arguments."""
+
+    def read() -> T:
+        with session_scope(get_engine()) as session:
+            return service(session=session, **arguments)
+
+    return _for_viewer(service, read)

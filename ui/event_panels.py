@@ -22,7 +22,7 @@ from services.labels import EVENT_FORMAT, EVENT_KIND, PERSON_ROLE, REGISTRATION_
 from services.member_file import member_options
 from ui.data import query
 from ui.feedback import show_refusal
-from ui.navigation import app_pages
+from ui.navigation import page
 from ui.tables import data_table
 from ui.widgets import first_true, id_labels, pick
 from ui.writes import write
@@ -439,7 +439,7 @@ def members_section(members: pd.DataFrame) -> None:
         "compta una vegada per membre encara que hi vagin dues persones."
     )
     st.page_link(
-        app_pages()["grups"],
+        page("grups"),
         label="L'índex de participació i la llista de cura de membres són a Grups de Treball",
         icon=":material/groups:",
     )

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from db.models import UserRole
 from db.session import describe_url
+from services.access import Actor
 from settings import database_url, load_settings
+from ui.auth import auth_configured
 from ui.data import current_schema_status
+from ui.viewer import current_actor
 
 PRESENTATION_KEY = "presentation_mode"
 
@@ -27,24 +31,36 @@ _PRESENTATION_CSS = """
 """
 
 
-def current_username() -> str:
-    """Who the audit log records. Until sign-in exists, the shared coordination account."""
-    return str(st.session_state.get("username", "coordinacio"))
+def always_presenting(actor: Actor) -> bool:
+    """The Commission's role is always on the shared screen: it cannot switch the mode off."""
+    return actor.role == UserRole.COMMISSION
 
 
 def presentation_mode() -> bool:
-    """True when the shared-screen mode is on: pages must then hide personal contact data."""
-    return bool(st.session_state.get(PRESENTATION_KEY, False))
+    """True when the shared-screen mode is on: pages must then hide personal contact data.
+    Decided on the server from the role, whatever the browser sends for the switch."""
+    return always_presenting(current_actor()) or bool(st.session_state.get(PRESENTATION_KEY, False))
 
 
-def render_sidebar() -> None:
+def render_sidebar(actor: Actor) -> None:
+    forced = always_presenting(actor)
+    if forced:
+        st.session_state[PRESENTATION_KEY] = True
     with st.sidebar:
         st.toggle(
             "Mode presentació",
             key=PRESENTATION_KEY,
+            disabled=forced,
             help="Per a la pantalla compartida de la Comissió Executiva: lletra gran i cap "
-            "dada personal de contacte.",
+            "dada personal de contacte."
+            + (" Sempre activat per al rol de la comissió." if forced else ""),
         )
+        if auth_configured():
+            st.caption(f"Sessió de **{actor.display_name}** · {actor.role_label}")
+            if st.button("Tanca la sessió", key="sign_out", icon=":material/logout:"):
+                st.logout()
+        else:
+            st.caption("Mode local, sense inici de sessió")
         st.caption(f"Base de dades: {describe_url(database_url())}")
     if presentation_mode():
         st.markdown(_PRESENTATION_CSS, unsafe_allow_html=True)

@@ -8,6 +8,24 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from services.access import Actor, Right
+
+# Every page's address, the default (Inici) first: the sign-in gate answers at each of them.
+PAGE_PATHS = (
+    "inici",
+    "seguiment",
+    "grups",
+    "esdeveniments",
+    "mapa",
+    "prioritzacio",
+    "dades",
+)
+# Pages a role needs a right to open. Dades holds the forms, imports, backups and the audit
+# log; a role with none of its rights (the Commission) is never served it.
+_PAGE_RIGHTS: dict[str, frozenset[Right]] = {
+    "dades": frozenset({Right.EDIT_NETWORK, Right.IMPORT, Right.BACKUP, Right.READ_AUDIT}),
+}
+
 
 def _page(module: str) -> Callable[[], None]:
     """``pages.<module>.render``, imported on the page's first visit: the first request of a
@@ -21,7 +39,23 @@ def _page(module: str) -> Callable[[], None]:
     return render
 
 
-def app_pages() -> dict[str, st.Page]:
+def allowed(actor: Actor, path: str) -> bool:
+    rights = _PAGE_RIGHTS.get(path)
+    return rights is None or any(actor.can(right) for right in rights)
+
+
+def app_pages(actor: Actor) -> dict[str, st.Page]:
+    """The pages ``actor`` may open, in menu order: a page left out is not served at all."""
+    pages = _all_pages()
+    return {path: page for path, page in pages.items() if allowed(actor, path)}
+
+
+def page(path: str) -> st.Page:
+    """The page at ``path``, for a link (``st.page_link``)."""
+    return _all_pages()[path]
+
+
+def _all_pages() -> dict[str, st.Page]:
     return {
         "inici": st.Page(
             _page("inici"), title="Inici", icon=":material/home:", url_path="inici", default=True

@@ -2,8 +2,8 @@
 
 Every form, editor and button that changes data calls ``write``. It runs a write service in one
 transaction on behalf of the person at the keyboard, shows the service's Catalan refusal or the
-outcome, and makes every cache see the change. What every write must do (who wrote it, and in
-time the role check and the shared data version) is then said once, here.
+outcome, and makes every cache see the change. What every write must do (who wrote it, the role
+check, and in time the shared data version) is then said once, here.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from db.session import session_scope
 from services.errors import ConcurrentEditError, ValidationError
 from ui.data import get_engine
 from ui.feedback import after_write, show_refusal
-from ui.layout import current_username
+from ui.viewer import current_actor
 
 T = TypeVar("T")
 
@@ -29,8 +29,11 @@ def write(
     on_conflict: Callable[[ConcurrentEditError], None] | None = None,
     **arguments: Any,
 ) -> None:
-    """Run ``service(session=..., username=..., **arguments)`` and commit, or nothing.
+    """Run ``service(session=..., actor=..., **arguments)`` as the signed-in user and commit,
+    or nothing.
 
+    - The service checks the actor's role first (``services.access.require``): a role that
+      may not write gets the service's Catalan refusal, like any refused input.
     - Refused input (``ValidationError``) shows ``refused`` and every reason; nothing is
       written, and the function returns so the form keeps what the user typed.
     - A ``ConcurrentEditError`` goes to ``on_conflict`` when given (a form that can reopen on
@@ -41,7 +44,7 @@ def write(
     """
     try:
         with session_scope(get_engine()) as session:
-            result = service(session=session, username=current_username(), **arguments)
+            result = service(session=session, actor=current_actor(), **arguments)
     except ConcurrentEditError as error:
         if on_conflict is None:
             show_refusal(refused, error.messages)

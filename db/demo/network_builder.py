@@ -83,17 +83,17 @@ class _NetworkBuilder(_Builder):
     """The steps that write who is in the network and how the team keeps in touch with it."""
 
     def _staff(self) -> None:
-        existing = {user.username: user.id for user in self.session.scalars(select(AppUser))}
+        existing = {user.email: user.id for user in self.session.scalars(select(AppUser))}
         missing = [
-            {"username": username, "full_name": name, "role": role, "active": True}
-            for username, name, role in STAFF
-            if username not in existing
+            {"email": email, "full_name": name, "role": role, "active": True}
+            for email, name, role in STAFF
+            if email not in existing
         ]
         ids = iter(self._insert_returning_ids(AppUser, missing))
-        by_username = {username: existing.get(username) or next(ids) for username, _, _ in STAFF}
+        by_email = {email: existing.get(email) or next(ids) for email, _, _ in STAFF}
         # Each coordinator owns a territory: two share Barcelona, one has Girona and Lleida.
-        self.staff_ids = [by_username[u] for u, _, role in STAFF if role == UserRole.STAFF]
-        self.admin_id = by_username["admin"]
+        self.staff_ids = [by_email[e] for e, _, role in STAFF if role == UserRole.STAFF]
+        self.admin_id = next(by_email[e] for e, _, role in STAFF if role == UserRole.ADMIN)
 
     def _owner_for(self, province_code: str) -> int:
         staff = self.staff_ids

@@ -96,12 +96,13 @@ CAPITALS = {
     "valles occidental": "Terrassa",
     "valles oriental": "Granollers",
 }
+# The demo's team: sign-in e-mail, name and role (an invented domain: nobody is written to).
 STAFF = (
-    ("nuria.vila", "Núria Vila i Soler", UserRole.STAFF),
-    ("jordi.mas", "Jordi Mas i Pujol", UserRole.STAFF),
-    ("laia.ferrer", "Laia Ferrer i Camps", UserRole.STAFF),
-    ("marc.rovira", "Marc Rovira i Bosch", UserRole.STAFF),
-    ("admin", "Administració XMESS", UserRole.ADMIN),
+    ("nuria.vila@xmess.example", "Núria Vila i Soler", UserRole.STAFF),
+    ("jordi.mas@xmess.example", "Jordi Mas i Pujol", UserRole.STAFF),
+    ("laia.ferrer@xmess.example", "Laia Ferrer i Camps", UserRole.STAFF),
+    ("marc.rovira@xmess.example", "Marc Rovira i Bosch", UserRole.STAFF),
+    ("admin@xmess.example", "Administració XMESS", UserRole.ADMIN),
 )
 
 FEMALE_NAMES = (

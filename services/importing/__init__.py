@@ -16,6 +16,7 @@ import pandas as pd
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from services.access import Actor, Right, needs, require
 from services.errors import ValidationError
 from services.frames import frame_of
 from services.importing.base import (
@@ -303,6 +304,7 @@ def _preview(plan: _Plan) -> ImportPreview:
     )
 
 
+@needs(Right.IMPORT)
 def preview_import(
     *, session: Session, kind: str, data: bytes, file_name: str, today: date
 ) -> ImportPreview:
@@ -328,17 +330,18 @@ def _write(session: Session, plan: _Plan, username: str) -> None:
 
 
 def apply_import(
-    *, session: Session, kind: str, data: bytes, file_name: str, today: date, username: str
+    *, session: Session, kind: str, data: bytes, file_name: str, today: date, actor: Actor
 ) -> ImportResult:
     """Check ``data`` as ``preview_import`` does and write it all, in the caller's
     transaction. Raises ``ValidationError`` (and writes nothing) when anything is refused."""
+    require(actor, Right.IMPORT)
     preview = import_file(
         session=session,
         kind=kind,
         data=data,
         file_name=file_name,
         today=today,
-        username=username,
+        actor=actor,
     )
     if preview.problems:
         raise ValidationError(list(preview.problems))
@@ -352,18 +355,20 @@ def apply_import(
 
 
 def import_file(
-    *, session: Session, kind: str, data: bytes, file_name: str, today: date, username: str
+    *, session: Session, kind: str, data: bytes, file_name: str, today: date, actor: Actor
 ) -> ImportPreview:
     """Plan once and, when nothing is refused, write (the command line's single pass).
 
     Returns the preview; when it has problems nothing was written. A database error while
     writing raises ``ValidationError``; the caller's transaction must then roll back."""
+    require(actor, Right.IMPORT)
     plan = _plan(session, kind, data, file_name, today)
     if not plan.problems:
-        _write(session, plan, username)
+        _write(session, plan, actor.audit_name)
     return _preview(plan)
 
 
+@needs(Right.IMPORT)
 def current_rows(*, session: Session, kind: str) -> pd.DataFrame:
     """What is stored, in ``kind``'s import format: an unedited download imports as
     "sense canvis", an edited one updates what changed."""

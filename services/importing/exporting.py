@@ -62,7 +62,7 @@ def _frame(rows: list[dict[str, object]]) -> pd.DataFrame:
 def members(session: Session) -> pd.DataFrame:
     mentor = aliased(Member)
     rows = session.execute(
-        select(Member, Municipality.ine_code, mentor.name, AppUser.username)
+        select(Member, Municipality.ine_code, mentor.name, AppUser.email)
         .join(Municipality, Municipality.ine_code == Member.municipality_code)
         .outerjoin(mentor, mentor.id == Member.mentor_id)
         .outerjoin(AppUser, AppUser.id == Member.owner_id)
@@ -116,7 +116,7 @@ def interactions(session: Session) -> pd.DataFrame:
     ):
         needs[interaction_id].append(name)
     rows = session.execute(
-        select(Interaction, Member.name, Person.email, Person.full_name, AppUser.username)
+        select(Interaction, Member.name, Person.email, Person.full_name, AppUser.email)
         .join(Member, Member.id == Interaction.member_id)
         .outerjoin(Person, Person.id == Interaction.person_id)
         .outerjoin(AppUser, AppUser.id == Interaction.staff_id)

@@ -213,7 +213,7 @@ class NamedLookup(Generic[Ident]):
 
 
 def staff_lookup(session: Session) -> NamedLookup[int]:
-    users = session.execute(select(AppUser.id, AppUser.username, AppUser.full_name)).all()
+    users = session.execute(select(AppUser.id, AppUser.email, AppUser.full_name)).all()
     return NamedLookup(users, "cap usuari de l'equip")
 
 

@@ -18,6 +18,7 @@ from services.backup import backup_xlsx
 from services.clock import catalan_today
 from services.records import member_record, save_member
 from tests import factories as make
+from tests.factories import admin
 
 GOOD = (
     "Nom;Tipus d'ens;Municipi;Data d'alta;Notes\n"
@@ -130,7 +131,7 @@ def test_a_colleagues_save_in_between_is_not_overwritten(
             form=opened.form.__class__(**{**opened.form.__dict__, "notes": "Canvi del Jordi"}),
             opened=opened,
             today=catalan_today(),
-            username="jordi",
+            actor=admin("jordi"),
         )
     app.text_area(key=f"dades_member_{vic}_notes").input("El meu canvi")
     app = next(b for b in app.button if b.label == "Desa el membre").click().run()
@@ -230,7 +231,7 @@ def test_restore_a_backup_into_an_empty_database(
     app_on: Callable[..., AppTest], url: str, tmp_path: Path
 ) -> None:
     with Session(make_engine(url)) as session:
-        data = backup_xlsx(session=session)
+        data = backup_xlsx(session=session, actor=admin())
     empty = f"sqlite:///{tmp_path / 'empty.db'}"
     upgrade_to_head(make_engine(empty))
     app = app_on(empty, "dades")

@@ -37,7 +37,7 @@ def network(tmp_path: Path) -> dict:
     engine = make_engine(url)
     upgrade_to_head(engine)
     with session_scope(engine) as session:
-        marta = AppUser(username="marta", full_name="Marta Vidal", role=UserRole.STAFF)
+        marta = AppUser(email="marta@xmess.cat", full_name="Marta Vidal", role=UserRole.STAFF)
         session.add(marta)
         session.flush()
         vic = make.member(
@@ -225,7 +225,7 @@ def test_a_read_only_app_folder_gets_a_clear_message(
 
 @pytest.fixture
 def layers(session: Session) -> map_layers.MapLayers:
-    marta = AppUser(username="marta", full_name="Marta Vidal", role=UserRole.STAFF)
+    marta = AppUser(email="marta@xmess.cat", full_name="Marta Vidal", role=UserRole.STAFF)
     session.add(marta)
     session.flush()
     vic = make.member(session, "Ajuntament de Vic", owner_id=marta.id, is_territorial_delegate=True)

@@ -33,7 +33,7 @@ def network(tmp_path: Path) -> dict:
     upgrade_to_head(engine)
     today = catalan_today()
     with session_scope(engine) as session:
-        marta = AppUser(username="marta", full_name="Marta Vidal", role=UserRole.STAFF)
+        marta = AppUser(email="marta@xmess.cat", full_name="Marta Vidal", role=UserRole.STAFF)
         session.add(marta)
         session.flush()
         vic = make.member(session, "Ajuntament de Vic", owner_id=marta.id)

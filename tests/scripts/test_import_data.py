@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 from pathlib import Path
 
 import pytest
@@ -9,11 +10,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.migrate import upgrade_to_head
-from db.models import Member
+from db.models import AppUser, AuditLog, Member, UserRole
 from db.session import make_engine, session_scope
 from scripts.import_data import main
 from services.backup import backup_xlsx
 from tests import factories as make
+from tests.factories import admin
 
 MEMBERS = (
     "Nom;Tipus d'ens;Municipi;Data d'alta\n"
@@ -41,17 +43,63 @@ def _file(tmp_path: Path, text: str | bytes, name: str = "membres.csv") -> str:
     return str(path)
 
 
+def _user(url: str, email: str, role: UserRole, active: bool = True) -> None:
+    with session_scope(make_engine(url)) as session:
+        session.add(AppUser(email=email, full_name=email, role=role, active=active))
+
+
+def _audit_names(url: str) -> set[str]:
+    with Session(make_engine(url)) as session:
+        return set(session.scalars(select(AuditLog.username)))
+
+
 def test_import_reports_and_exits_zero(
     database: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["members", _file(tmp_path, MEMBERS), "--user", "marta"]) == 0
+    _user(database, "marta@xmess.cat", UserRole.ADMIN)
+    assert main(["members", _file(tmp_path, MEMBERS), "--user", "Marta@xmess.cat"]) == 0
     out = capsys.readouterr().out
     assert "2 files: 2 nous, 0 actualitzats" in out
     assert "Importat: 2 nous" in out
     assert _members(database) == 2
+    assert _audit_names(database) == {"marta@xmess.cat"}
     # Again: nothing new, still a success.
     assert main(["membres", _file(tmp_path, MEMBERS)]) == 0
     assert "ja tenia aquestes dades" in capsys.readouterr().out
+
+
+def test_without_user_the_os_account_is_recorded_as_such(
+    database: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["membres", _file(tmp_path, MEMBERS)]) == 0
+    account = f"{getpass.getuser()} (compte del sistema)"
+    assert f"Al registre de canvis hi constarà: {account}" in capsys.readouterr().out
+    assert _audit_names(database) == {account}
+
+
+@pytest.mark.parametrize(
+    ("email", "role", "active", "expected"),
+    [
+        ("ningu@xmess.cat", None, True, "no és cap usuari actiu"),
+        ("jordi@xmess.cat", UserRole.ADMIN, False, "no és cap usuari actiu"),
+        ("laia@xmess.cat", UserRole.STAFF, True, "importar és per a administradors"),
+        ("comissio@xmess.cat", UserRole.COMMISSION, True, "importar és per a administradors"),
+    ],
+)
+def test_only_an_active_admin_may_be_named_as_the_importer(
+    database: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    email: str,
+    role: UserRole | None,
+    active: bool,
+    expected: str,
+) -> None:
+    if role is not None:
+        _user(database, email, role, active)
+    assert main(["membres", _file(tmp_path, MEMBERS), "--user", email]) == 1
+    assert expected in capsys.readouterr().out
+    assert _members(database) == 0
 
 
 def test_dry_run_writes_nothing(
@@ -110,7 +158,7 @@ def test_restore_a_backup_into_an_empty_database(
     engine = make_engine(database)
     with session_scope(engine) as session:
         make.member(session, "Ajuntament de Vic")
-        data = backup_xlsx(session=session)
+        data = backup_xlsx(session=session, actor=admin())
     backup_file = _file(tmp_path, data, "copia.xlsx")
     assert main(["copia", backup_file]) == 1  # not empty
     assert "La base de dades no és buida" in capsys.readouterr().out

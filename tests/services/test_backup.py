@@ -29,6 +29,7 @@ from services.backup import MARK, backup_xlsx, restore_xlsx
 from services.errors import ValidationError
 from tests import factories as make
 from tests.conftest import clear_data
+from tests.factories import admin
 
 TRICKY_TEXT = [
     "",
@@ -55,7 +56,9 @@ def _snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
 
 def _tricky_rows(session: Session) -> None:
     """Values that break naive backups: every type, NULL against empty, JSON null, zones."""
-    user = AppUser(username="marta", full_name="Marta Vidal", role=UserRole.STAFF, active=False)
+    user = AppUser(
+        email="marta@xmess.cat", full_name="Marta Vidal", role=UserRole.STAFF, active=False
+    )
     session.add(user)
     session.flush()
     for number, notes in enumerate(TRICKY_TEXT):
@@ -123,12 +126,12 @@ def test_backup_restores_every_row_exactly(engine: Engine) -> None:
         _tricky_rows(session)
     before = _snapshot(engine)
     with session_scope(engine) as session:
-        data = backup_xlsx(session=session)
+        data = backup_xlsx(session=session, actor=admin())
 
     clear_data(engine)
     _restart_sequences(engine)
     with session_scope(engine) as session:
-        result = restore_xlsx(session=session, data=data, username="marta")
+        result = restore_xlsx(session=session, data=data, actor=admin("marta"))
     after = _snapshot(engine)
 
     assert result.total == sum(len(rows) for rows in before.values())
@@ -144,7 +147,7 @@ def test_backup_restores_every_row_exactly(engine: Engine) -> None:
 def test_the_workbook_is_readable_and_never_holds_a_formula(session: Session) -> None:
     _tricky_rows(session)
     session.commit()
-    book = load_workbook(io.BytesIO(backup_xlsx(session=session)))
+    book = load_workbook(io.BytesIO(backup_xlsx(session=session, actor=admin())))
     assert book.sheetnames[0] == "_info"
     assert {t.name for t in Base.metadata.sorted_tables} <= set(book.sheetnames)
     members = book["member"]
@@ -159,11 +162,11 @@ def test_the_workbook_is_readable_and_never_holds_a_formula(session: Session) ->
 
 
 def test_restore_refuses_a_database_with_data(session: Session) -> None:
-    data = backup_xlsx(session=session)
+    data = backup_xlsx(session=session, actor=admin())
     make.member(session, "Ajuntament de Vic")
     session.commit()
     with pytest.raises(ValidationError, match="no és buida.*member \\(1\\)"):
-        restore_xlsx(session=session, data=data, username="marta")
+        restore_xlsx(session=session, data=data, actor=admin("marta"))
 
 
 @pytest.mark.parametrize(
@@ -183,11 +186,11 @@ def test_restore_refuses_what_is_not_an_intact_backup(
     make.member(session, "Ajuntament de Vic")
     make.member(session, "Ajuntament de Reus", municipality_code="43123")
     session.commit()
-    data = mangle(backup_xlsx(session=session))
+    data = mangle(backup_xlsx(session=session, actor=admin()))
     session.execute(text("DELETE FROM member"))
     session.commit()
     with pytest.raises(ValidationError) as refused:
-        restore_xlsx(session=session, data=data, username="marta")
+        restore_xlsx(session=session, data=data, actor=admin("marta"))
     session.rollback()
     assert any(expected in message for message in refused.value.messages), refused.value
     assert session.scalar(select(Member.id)) is None
@@ -215,7 +218,7 @@ def _edit(data: bytes, sheet: str, cell: str, value: object) -> bytes:
 def test_dates_survive_as_dates(session: Session) -> None:
     make.member(session, "Ajuntament de Vic", joined_on=date(2016, 5, 17))
     session.commit()
-    book = load_workbook(io.BytesIO(backup_xlsx(session=session)))
+    book = load_workbook(io.BytesIO(backup_xlsx(session=session, actor=admin())))
     sheet = book["member"]
     header = [c.value for c in sheet[1]]
     assert sheet.cell(2, header.index("joined_on") + 1).value == datetime(2016, 5, 17)

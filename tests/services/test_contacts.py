@@ -19,6 +19,7 @@ from services.contacts import ContactForm, ValidationError, log_contact, mark_on
 from services.follow_up import Cadence, FollowUpStatus, member_status
 from services.member_file import member_profile, member_timeline
 from tests import factories as make
+from tests.factories import staff
 
 TODAY = date(2026, 11, 24)
 CADENCE = Cadence(regular_days=90, onboarding_days=30)
@@ -56,7 +57,7 @@ def test_logging_a_call_moves_an_overdue_member_to_up_to_date(session: Session) 
             next_contact_on=TODAY + timedelta(days=30),
         ),
         today=TODAY,
-        username="marta",
+        actor=staff("marta"),
     )
     session.commit()
     row = member_status(session=session, today=TODAY, cadence=CADENCE).loc[0]
@@ -98,7 +99,7 @@ def test_refused_input_names_the_field_and_writes_nothing(
         "summary": "Trucada",
     } | changes
     with pytest.raises(ValidationError) as refused:
-        log_contact(session=session, form=ContactForm(**values), today=TODAY, username="marta")
+        log_contact(session=session, form=ContactForm(**values), today=TODAY, actor=staff("marta"))
     session.rollback()
     assert any(message.startswith(f"{field}:") for message in refused.value.messages)
     assert _count(session, Interaction) == 0
@@ -109,7 +110,7 @@ def test_every_bad_field_is_reported_at_once(session: Session) -> None:
     vic = make.member(session, "Ajuntament de Vic")
     form = ContactForm(member_id=vic.id, occurred_on=None, channel=None, summary="")
     with pytest.raises(ValidationError) as refused:
-        log_contact(session=session, form=form, today=TODAY, username="marta")
+        log_contact(session=session, form=form, today=TODAY, actor=staff("marta"))
     assert len(refused.value.messages) == 3
 
 
@@ -125,27 +126,37 @@ def test_person_of_another_member_is_refused(session: Session) -> None:
         person_id=stranger.id,
     )
     with pytest.raises(ValidationError, match="Persona: no és un contacte de Ajuntament de Vic"):
-        log_contact(session=session, form=form, today=TODAY, username="marta")
+        log_contact(session=session, form=form, today=TODAY, actor=staff("marta"))
 
 
 def test_contact_with_a_member_who_left_is_refused(session: Session) -> None:
     gone = make.member(session, "Ajuntament de Manlleu", left_on=date(2025, 1, 1))
     form = ContactForm(member_id=gone.id, occurred_on=TODAY, channel=Channel.PHONE, summary="Hola")
     with pytest.raises(ValidationError, match="va deixar la xarxa el 01/01/2025"):
-        log_contact(session=session, form=form, today=TODAY, username="marta")
+        log_contact(session=session, form=form, today=TODAY, actor=staff("marta"))
 
 
 def test_ticking_and_unticking_an_onboarding_step(session: Session) -> None:
     new = make.member(session, "Ajuntament de Reus", joined_on=TODAY - timedelta(days=10))
     step = OnboardingStepKind.WELCOME_MEETING
     mark_onboarding_step(
-        session=session, member_id=new.id, step=step, done_on=TODAY, today=TODAY, username="marta"
+        session=session,
+        member_id=new.id,
+        step=step,
+        done_on=TODAY,
+        today=TODAY,
+        actor=staff("marta"),
     )
     profile = member_profile(session=session, member_id=new.id, today=TODAY)
     assert profile is not None
     assert profile.onboarding[0] == ("welcome_meeting", "Reunió de benvinguda", TODAY)
     mark_onboarding_step(
-        session=session, member_id=new.id, step=step, done_on=None, today=TODAY, username="marta"
+        session=session,
+        member_id=new.id,
+        step=step,
+        done_on=None,
+        today=TODAY,
+        actor=staff("marta"),
     )
     profile = member_profile(session=session, member_id=new.id, today=TODAY)
     assert profile is not None and profile.onboarding[0][2] is None
@@ -160,7 +171,7 @@ def test_onboarding_step_in_the_future_is_refused(session: Session) -> None:
             step=OnboardingStepKind.ABC_SHEET,
             done_on=TODAY + timedelta(days=1),
             today=TODAY,
-            username="marta",
+            actor=staff("marta"),
         )
 
 
@@ -174,7 +185,7 @@ def test_ticking_a_step_outside_the_protocol_creates_it_and_logs_the_creation(
         step=OnboardingStepKind.ABC_SHEET,
         done_on=TODAY,
         today=TODAY,
-        username="marta",
+        actor=staff("marta"),
     )
     profile = member_profile(session=session, member_id=new.id, today=TODAY)
     assert profile is not None
@@ -194,7 +205,12 @@ def test_unticking_a_step_logs_the_change_with_its_date_before(session: Session)
     session.add(OnboardingStep(member_id=new.id, step=step, done_on=TODAY - timedelta(days=2)))
     session.flush()
     mark_onboarding_step(
-        session=session, member_id=new.id, step=step, done_on=None, today=TODAY, username="marta"
+        session=session,
+        member_id=new.id,
+        step=step,
+        done_on=None,
+        today=TODAY,
+        actor=staff("marta"),
     )
     audit = session.scalars(select(AuditLog)).one()
     assert audit.action == AuditAction.UPDATE

@@ -34,6 +34,7 @@ from services.events import (
     thematic_days,
 )
 from tests import factories as make
+from tests.factories import staff
 
 TODAY = date(2026, 11, 24)
 ATTENDED = RegistrationStatus.ATTENDED
@@ -233,7 +234,7 @@ def test_check_in_saves_only_the_changes_with_one_audit_entry_each(
             (int(by_member["Ajuntament de Sabadell"]), "attended"),  # unchanged
         ),
         today=TODAY,
-        username="marta",
+        actor=staff("marta"),
     )
     session.commit()
     assert changed == 1
@@ -261,7 +262,7 @@ def test_check_in_is_all_or_nothing(session: Session, network: dict) -> None:
                 (int(training["registration_id"].iloc[1]), "present"),
             ),
             today=TODAY,
-            username="marta",
+            actor=staff("marta"),
         )
     assert len(refused.value.messages) == 2
     assert "no és una inscripció de «Formació CCPR»" in refused.value.messages[0]
@@ -272,7 +273,7 @@ def test_check_in_is_all_or_nothing(session: Session, network: dict) -> None:
             event_id=network["day"].id,
             changes=((int(upcoming["registration_id"].iloc[0]), "attended"),),
             today=TODAY,
-            username="marta",
+            actor=staff("marta"),
         )
     session.rollback()
     statuses = session.scalars(
@@ -289,13 +290,13 @@ def test_register_a_person_and_a_member(session: Session, network: dict) -> None
         session=session,
         form=RegistrationForm(event_id=network["day"].id, person_id=anna.id),
         today=TODAY,
-        username="marta",
+        actor=staff("marta"),
     )
     register(
         session=session,
         form=RegistrationForm(event_id=network["day"].id, member_id=network["girona"].id),
         today=TODAY,
-        username="marta",
+        actor=staff("marta"),
     )
     # A walk-in at a past event can be recorded as attended.
     register(
@@ -306,7 +307,7 @@ def test_register_a_person_and_a_member(session: Session, network: dict) -> None
             status=RegistrationStatus.ATTENDED,
         ),
         today=TODAY,
-        username="marta",
+        actor=staff("marta"),
     )
     session.commit()
     day = event_registrations(session=session, event_id=network["day"].id)
@@ -357,7 +358,7 @@ def test_refused_registrations_write_nothing(
         status=form.get("status", RegistrationStatus.REGISTERED),
     )
     with pytest.raises(ValidationError, match=message):
-        register(session=session, form=values, today=TODAY, username="marta")
+        register(session=session, form=values, today=TODAY, actor=staff("marta"))
     session.rollback()
     assert _count(session, Registration) == before
     assert _count(session, AuditLog) == 0

@@ -39,6 +39,7 @@ from services.importing import (
     preview_import,
 )
 from tests import factories as make
+from tests.factories import admin
 
 TODAY = date(2026, 11, 24)
 MEMBER_HEADER = "Nom;Tipus d'ens;Municipi;Data d'alta"
@@ -56,7 +57,7 @@ def _preview(session: Session, kind: str, data: bytes | str, name: str = "f.csv"
 def _apply(session: Session, kind: str, data: bytes | str, name: str = "f.csv"):
     raw = data.encode("utf-8") if isinstance(data, str) else data
     return apply_import(
-        session=session, kind=kind, data=raw, file_name=name, today=TODAY, username="marta"
+        session=session, kind=kind, data=raw, file_name=name, today=TODAY, actor=admin("marta")
     )
 
 
@@ -527,7 +528,7 @@ def _import_contacts_counting_statements(
             data="\n".join(lines).encode("utf-8"),
             file_name="contactes.csv",
             today=TODAY,
-            username="marta",
+            actor=admin("marta"),
         )
         session.commit()
     finally:

@@ -22,6 +22,7 @@ from services.plan import (
     update_activities,
 )
 from services.scenarios import BUDGET_CONVENI_EXTENDED_EUR, BUDGET_WITHOUT_CONVENI_EUR
+from tests.factories import staff
 
 YEAR = 2026
 
@@ -88,7 +89,7 @@ def test_edits_are_saved_with_an_audit_entry_per_activity(plan_2026: Session) ->
         _edit(session, "A1-04", 4, estimated_cost_eur="3100,5", score_demand=5.0),
         _edit(session, "A1-08", 8, depends_on="A1-07; A1-01", mandatory=True),
     ]
-    assert update_activities(session=session, year=YEAR, edits=edits, username="marta") == 2
+    assert update_activities(session=session, year=YEAR, edits=edits, actor=staff("marta")) == 2
     session.commit()
     session.expire_all()
     edited = _activity(session, "A1-04")
@@ -153,7 +154,7 @@ def test_refused_edits_name_row_and_column_and_save_nothing(
             session=session,
             year=YEAR,
             edits=[good, _edit(session, code, 3, **changes)],
-            username="marta",
+            actor=staff("marta"),
         )
     session.rollback()
     assert any(message in m for m in refused.value.messages), refused.value.messages
@@ -172,7 +173,7 @@ def test_a_longer_cycle_is_refused(plan_2026: Session) -> None:
                 _edit(session, "A1-02", 2, depends_on="A1-03"),
                 _edit(session, "A1-03", 3, depends_on="A1-01"),
             ],
-            username="marta",
+            actor=staff("marta"),
         )
     assert refused.value.messages == [
         "Fila 1 (A1-01), Depèn de: dependència circular: A1-01 → A1-02 → A1-03 → A1-01."
@@ -186,11 +187,11 @@ def test_an_edit_of_a_row_someone_saved_meanwhile_is_refused(plan_2026: Session)
         session=session,
         year=YEAR,
         edits=[_edit(session, "A1-04", 4, depends_on="A1-01")],
-        username="anna",
+        actor=staff("anna"),
     )
     session.commit()
     with pytest.raises(ValidationError) as refused:
-        update_activities(session=session, year=YEAR, edits=[stale], username="marta")
+        update_activities(session=session, year=YEAR, edits=[stale], actor=staff("marta"))
     assert "Fila 4 (A1-04): una altra persona l'ha modificada" in refused.value.messages[0]
     session.rollback()
     assert _activity(session, "A1-04").score_impact == 4
@@ -207,7 +208,7 @@ def test_a_row_saved_by_someone_else_between_reading_and_writing_is_refused(
         theirs.score_impact = 2
         other.commit()
     with pytest.raises(ValidationError) as refused:
-        update_activities(session=session, year=YEAR, edits=[mine], username="marta")
+        update_activities(session=session, year=YEAR, edits=[mine], actor=staff("marta"))
     assert "Fila 4 (A1-04): una altra persona l'ha modificada" in refused.value.messages[0]
     session.rollback()
     assert _activity(session, "A1-04").score_impact == 2
@@ -230,4 +231,4 @@ def test_editor_rows_that_changed_become_edits(plan_2026: Session) -> None:
 
 
 def test_no_edits_is_nothing_to_save(plan_2026: Session) -> None:
-    assert update_activities(session=plan_2026, year=YEAR, edits=[], username="marta") == 0
+    assert update_activities(session=plan_2026, year=YEAR, edits=[], actor=staff("marta")) == 0

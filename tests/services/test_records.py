@@ -24,6 +24,7 @@ from services.records import (
     save_person,
 )
 from tests import factories as make
+from tests.factories import staff
 
 TODAY = date(2026, 11, 24)
 
@@ -40,7 +41,7 @@ def _new_member(**changes: object) -> MemberForm:
 
 def test_create_then_update_a_member_with_its_audit(session: Session) -> None:
     member_id = save_member(
-        session=session, form=_new_member(), opened=None, today=TODAY, username="marta"
+        session=session, form=_new_member(), opened=None, today=TODAY, actor=staff("marta")
     )
     session.commit()
     created = session.scalars(select(AuditLog)).one()
@@ -59,7 +60,7 @@ def test_create_then_update_a_member_with_its_audit(session: Session) -> None:
         form=replace(opened.form, is_territorial_delegate=True, notes="<b>delegat</b>"),
         opened=opened,
         today=TODAY,
-        username="jordi",
+        actor=staff("jordi"),
     )
     session.commit()
     member = session.get(Member, member_id)
@@ -90,7 +91,7 @@ def test_bad_member_input_is_refused_field_by_field(
 ) -> None:
     with pytest.raises(ValidationError) as refused:
         save_member(
-            session=session, form=_new_member(**changes), opened=None, today=TODAY, username="m"
+            session=session, form=_new_member(**changes), opened=None, today=TODAY, actor=staff("m")
         )
     assert message in refused.value.messages
     assert session.scalar(select(func.count()).select_from(Member)) == 0
@@ -104,7 +105,7 @@ def test_duplicate_member_name_is_refused(session: Session) -> None:
             form=_new_member(name="ajuntament de vic"),
             opened=None,
             today=TODAY,
-            username="m",
+            actor=staff("m"),
         )
 
 
@@ -122,7 +123,7 @@ def test_second_save_of_the_same_member_is_refused_with_what_changed(engine: Eng
             form=replace(first.form, notes="Nova regidora", left_on=date(2026, 6, 30)),
             opened=first,
             today=TODAY,
-            username="marta",
+            actor=staff("marta"),
         )
     with pytest.raises(ConcurrentEditError) as refused, session_scope(engine) as session:
         save_member(
@@ -130,7 +131,7 @@ def test_second_save_of_the_same_member_is_refused_with_what_changed(engine: Eng
             form=replace(second.form, name="Ajuntament de Vic (Osona)"),
             opened=second,
             today=TODAY,
-            username="jordi",
+            actor=staff("jordi"),
         )
     message = refused.value.messages[0]
     assert message.startswith("No s'ha desat: algú altre (marta, ")
@@ -165,7 +166,7 @@ def test_a_race_between_check_and_write_is_caught_by_the_version_column(engine: 
                 form=replace(opened.form, notes="primer"),
                 opened=opened,
                 today=TODAY,
-                username="marta",
+                actor=staff("marta"),
             )
         with pytest.raises(ConcurrentEditError) as refused:
             save_member(
@@ -173,7 +174,7 @@ def test_a_race_between_check_and_write_is_caught_by_the_version_column(engine: 
                 form=replace(opened.form, notes="segon"),
                 opened=opened,
                 today=TODAY,
-                username="jordi",
+                actor=staff("jordi"),
             )
         assert "Notes: (buit) → primer" in refused.value.changes
     finally:
@@ -187,24 +188,30 @@ def test_persons_create_update_email_unique_and_conflict(session: Session) -> No
     session.commit()
     form = PersonForm(member_id=vic.id, full_name="Anna Puig", role=Role.ELECTED, email="x@y")
     with pytest.raises(ValidationError, match="«x@y» no és una adreça vàlida"):
-        save_person(session=session, form=form, opened=None, username="marta")
+        save_person(session=session, form=form, opened=None, actor=staff("marta"))
     with pytest.raises(ValidationError, match="PERE@vic.cat ja és el correu de Pere Roca"):
         save_person(
-            session=session, form=replace(form, email="PERE@vic.cat"), opened=None, username="m"
+            session=session, form=replace(form, email="PERE@vic.cat"), opened=None, actor=staff("m")
         )
     person_id = save_person(
-        session=session, form=replace(form, email="anna@vic.cat"), opened=None, username="m"
+        session=session, form=replace(form, email="anna@vic.cat"), opened=None, actor=staff("m")
     )
     session.commit()
     opened = person_record(session=session, person_id=person_id)
     assert opened is not None
     save_person(
-        session=session, form=replace(opened.form, phone="600 000 000"), opened=opened, username="m"
+        session=session,
+        form=replace(opened.form, phone="600 000 000"),
+        opened=opened,
+        actor=staff("m"),
     )
     session.commit()
     with pytest.raises(ConcurrentEditError, match="Telèfon: \\(buit\\) → 600 000 000"):
         save_person(
-            session=session, form=replace(opened.form, active=False), opened=opened, username="j"
+            session=session,
+            form=replace(opened.form, active=False),
+            opened=opened,
+            actor=staff("j"),
         )
 
 
@@ -226,8 +233,8 @@ def test_a_person_with_history_is_kept_and_one_without_is_deleted(session: Sessi
     idle_record = person_record(session=session, person_id=idle.id)
     assert busy_record is not None and idle_record is not None
     with pytest.raises(ValidationError, match="apareix en 1 contactes"):
-        delete_person(session=session, opened=busy_record, username="marta")
-    delete_person(session=session, opened=idle_record, username="marta")
+        delete_person(session=session, opened=busy_record, actor=staff("marta"))
+    delete_person(session=session, opened=idle_record, actor=staff("marta"))
     session.commit()
     assert session.scalars(select(Person.full_name)).all() == ["Anna Puig"]
     entry = session.scalars(select(AuditLog).where(AuditLog.action == AuditAction.DELETE)).one()

@@ -28,6 +28,7 @@ from services.scenarios import (
     scenario_detail,
     scenario_workbook,
 )
+from tests.factories import staff
 
 YEAR = 2026
 HOURS = Decimal("3410")
@@ -52,7 +53,7 @@ def plan_2026(session: Session) -> Session:
 
 def _save(session: Session, name: str, inputs: ScenarioInputs) -> int:
     scenario_id = save_scenario(
-        session=session, year=YEAR, name=name, inputs=inputs, username="marta"
+        session=session, year=YEAR, name=name, inputs=inputs, actor=staff("marta")
     )
     session.commit()
     return scenario_id
@@ -115,7 +116,7 @@ def test_refused_scenarios_say_why_and_write_nothing(
     session = plan_2026
     _save(session, "Conveni prorrogat", _inputs(True))
     with pytest.raises(ValidationError) as refused:
-        save_scenario(session=session, year=YEAR, name=name, inputs=inputs, username="marta")
+        save_scenario(session=session, year=YEAR, name=name, inputs=inputs, actor=staff("marta"))
     session.rollback()
     assert any(message in m for m in refused.value.messages), refused.value.messages
     assert _count(session, Scenario) == 1 and _count(session, AuditLog) == 1
@@ -174,14 +175,14 @@ def test_workbook_for_the_minutes(plan_2026: Session) -> None:
 def test_delete_removes_the_selection_too(plan_2026: Session) -> None:
     session = plan_2026
     scenario_id = _save(session, "Provisional", _inputs(True))
-    delete_scenario(session=session, scenario_id=scenario_id, username="marta")
+    delete_scenario(session=session, scenario_id=scenario_id, actor=staff("marta"))
     session.commit()
     assert _count(session, Scenario) == 0 and _count(session, ScenarioActivity) == 0
     last = session.scalars(select(AuditLog).order_by(AuditLog.id.desc())).first()
     assert last is not None and last.action == AuditAction.DELETE
     assert scenario_detail(session=session, scenario_id=scenario_id) is None
     with pytest.raises(ValidationError):
-        delete_scenario(session=session, scenario_id=scenario_id, username="marta")
+        delete_scenario(session=session, scenario_id=scenario_id, actor=staff("marta"))
 
 
 def test_details_say_when_the_plan_changed_after_saving(plan_2026: Session) -> None:
@@ -197,7 +198,7 @@ def test_details_say_when_the_plan_changed_after_saving(plan_2026: Session) -> N
         session=session,
         year=YEAR,
         edits=[ActivityEdit(1, activity.id, activity.version, (("score_impact", 1),))],
-        username="marta",
+        actor=staff("marta"),
     )
     session.commit()
     detail = scenario_detail(session=session, scenario_id=scenario_id)

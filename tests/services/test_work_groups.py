@@ -32,6 +32,7 @@ from services.work_groups import (
     withdraw_member,
 )
 from tests import factories as make
+from tests.factories import staff
 
 TODAY = date(2026, 11, 24)
 
@@ -205,7 +206,7 @@ def test_enrol_and_withdraw_with_audit(session: Session, network: dict) -> None:
         member_id=girona.id,
         joined_on=TODAY,
         today=TODAY,
-        username="marta",
+        actor=staff("marta"),
     )
     session.commit()
     assert (
@@ -218,7 +219,7 @@ def test_enrol_and_withdraw_with_audit(session: Session, network: dict) -> None:
         member_id=girona.id,
         left_on=TODAY,
         today=TODAY,
-        username="marta",
+        actor=staff("marta"),
     )
     session.commit()
     assert session.get(WorkGroupMembership, membership_id).left_on == TODAY
@@ -258,7 +259,7 @@ def test_refused_enrolments_write_nothing(
             member_id=network[member].id if member else None,
             joined_on=joined_on,
             today=TODAY,
-            username="marta",
+            actor=staff("marta"),
         )
     session.rollback()
     assert _count(session, WorkGroupMembership) == before
@@ -273,7 +274,7 @@ def test_refused_withdrawals(session: Session, network: dict) -> None:
             member_id=network["girona"].id,
             left_on=TODAY,
             today=TODAY,
-            username="marta",
+            actor=staff("marta"),
         )
     with pytest.raises(ValidationError, match="anterior a l'alta al grup"):
         withdraw_member(
@@ -282,7 +283,7 @@ def test_refused_withdrawals(session: Session, network: dict) -> None:
             member_id=network["vic"].id,
             left_on=date(2023, 1, 1),
             today=TODAY,
-            username="marta",
+            actor=staff("marta"),
         )
     with pytest.raises(ValidationError, match="Membre: cal triar-ne un"):
         withdraw_member(
@@ -291,7 +292,7 @@ def test_refused_withdrawals(session: Session, network: dict) -> None:
             member_id=None,
             left_on=TODAY,
             today=TODAY,
-            username="marta",
+            actor=staff("marta"),
         )
 
 
@@ -303,7 +304,7 @@ def test_record_a_session_with_its_attendees(session: Session, network: dict) ->
         municipality_code="08298",
         attendee_ids=(network["vic"].id, network["tona"].id, network["vic"].id),
     )
-    event_id = record_session(session=session, form=form, today=TODAY, username="marta")
+    event_id = record_session(session=session, form=form, today=TODAY, actor=staff("marta"))
     session.commit()
     event = session.get(Event, event_id)
     assert event.title == "Sessió del GT de Cures (novembre 2026)"
@@ -329,7 +330,7 @@ def test_a_future_session_can_be_scheduled_without_attendance(
         municipality_code="08298",  # ignored: a virtual session has no place
         title="Sessió de planificació",
     )
-    event_id = record_session(session=session, form=form, today=TODAY, username="marta")
+    event_id = record_session(session=session, form=form, today=TODAY, actor=staff("marta"))
     assert session.get(Event, event_id).municipality_code is None
 
 
@@ -359,7 +360,7 @@ def test_refused_sessions_write_nothing(
     )
     events_before, registrations_before = _count(session, Event), _count(session, Registration)
     with pytest.raises(ValidationError, match=message):
-        record_session(session=session, form=form, today=TODAY, username="marta")
+        record_session(session=session, form=form, today=TODAY, actor=staff("marta"))
     session.rollback()
     assert _count(session, Event) == events_before
     assert _count(session, Registration) == registrations_before
