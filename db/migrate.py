@@ -22,7 +22,11 @@ def alembic_config() -> Config:
 
 
 def upgrade_to_head(engine: Engine) -> None:
-    """Upgrade to the latest revision in one transaction.
+    upgrade(engine, "head")
+
+
+def upgrade(engine: Engine, revision: str) -> None:
+    """Upgrade to ``revision`` (tests stop at an older one) in one transaction.
 
     On SQLite a migration that changes a column rebuilds its table (Alembic's batch mode):
     with foreign keys on, dropping the old table would fail for every row that points at it.
@@ -38,7 +42,7 @@ def upgrade_to_head(engine: Engine) -> None:
         try:
             with connection.begin():
                 config.attributes["connection"] = connection
-                command.upgrade(config, "head")
+                command.upgrade(config, revision)
                 if sqlite:
                     broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
                     if broken:

@@ -59,6 +59,21 @@ def providers() -> list[str | None]:
     return named
 
 
+def signed_in_email(claims: Mapping[str, Any]) -> str:
+    """The e-mail the provider vouches for, or "" when it vouches for none.
+
+    Microsoft Entra ID sends ``email`` only when the tenant is set up to; its
+    ``preferred_username`` is then the sign-in address. An address the provider says it has
+    not verified is no identity at all: anyone could have typed it."""
+    if claims.get("email_verified") is False:
+        return ""
+    for claim in ("email", "preferred_username"):
+        value = str(claims.get(claim) or "").strip()
+        if "@" in value:
+            return value
+    return ""
+
+
 def is_loopback(address: str | None) -> bool:
     address = (address or "").strip()
     return address in _LOOPBACK or address.startswith("127.")
@@ -133,6 +148,11 @@ def _account(email: str) -> tuple[UserAccount | None, list[str]]:
         return None, admin_names(session=session)
 
 
+def _admins() -> list[str]:
+    with session_scope(get_engine()) as session:
+        return admin_names(session=session)
+
+
 def require_viewer(require_database: Callable[[], None]) -> Actor:
     """Establish who is at the keyboard, or show the sign-in, no-access or local-mode page
     and stop. ``require_database`` runs only once the person has signed in: an anonymous
@@ -153,9 +173,9 @@ def require_viewer(require_database: Callable[[], None]) -> Actor:
         return actor
     if not st.user.is_logged_in:
         _gate(_sign_in_page)
-    email = str(st.user.get("email") or "")
+    email = signed_in_email(st.user.to_dict())
     require_database()
-    account, admins = _account(email)
+    account, admins = _account(email) if email else (None, _admins())
     if account is None:
         _gate(_no_access_page(email, admins))
     st.session_state[_SIGNED_IN_KEY] = True
