@@ -27,6 +27,7 @@ from db.models import (
     Registration,
     RegistrationStatus,
     Topic,
+    UserRole,
     WorkGroup,
     WorkGroupMembership,
 )
@@ -280,10 +281,10 @@ def needs_by_topic(*, session: Session, today: date, months: int = 12) -> pd.Dat
 
 
 def staff_options(*, session: Session) -> pd.DataFrame:
-    """Active staff who can own a relationship or log a contact."""
+    """Active staff who can own a relationship or log a contact (not the Commission)."""
     rows = session.execute(
         select(AppUser.id, AppUser.full_name)
-        .where(AppUser.active.is_(True))
+        .where(AppUser.active.is_(True), AppUser.role != UserRole.COMMISSION)
         .order_by(AppUser.full_name)
     ).all()
     return frame_of(rows, ["staff_id", "staff"])

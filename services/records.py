@@ -31,6 +31,7 @@ from db.models import (
     Person,
     PersonRole,
     Registration,
+    UserRole,
 )
 from services.access import Actor, Right, require
 from services.audit import add_audited, json_value, record_change
@@ -135,8 +136,13 @@ def municipality_options(*, session: Session) -> pd.DataFrame:
 
 
 def staff_options(*, session: Session) -> pd.DataFrame:
-    """``user_id``, ``name``, by name."""
-    rows = session.execute(select(AppUser.id, AppUser.full_name).order_by(AppUser.full_name)).all()
+    """``user_id``, ``name``, by name: the team (inactive accounts too, so a member owned by
+    someone who left still shows its owner), never the Commission, who follows no member."""
+    rows = session.execute(
+        select(AppUser.id, AppUser.full_name)
+        .where(AppUser.role != UserRole.COMMISSION)
+        .order_by(AppUser.full_name)
+    ).all()
     return frame_of(rows, ["user_id", "name"])
 
 

@@ -6,8 +6,9 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Channel, EventKind, Interaction, RegistrationStatus, Topic
-from services.member_file import contacts_per_month, member_events, needs_by_topic
+from db.models import AppUser, Channel, EventKind, Interaction, RegistrationStatus, Topic, UserRole
+from services import records
+from services.member_file import contacts_per_month, member_events, needs_by_topic, staff_options
 from tests import factories as make
 
 TODAY = date(2026, 11, 24)
@@ -65,3 +66,15 @@ def test_member_events_are_the_ones_attended_newest_first(session: Session) -> N
         {"held_on": date(2026, 10, 23), "event": "Assemblea de tardor", "kind": "Assemblea"},
         {"held_on": date(2026, 3, 20), "event": "Assemblea de primavera", "kind": "Assemblea"},
     ]
+
+
+def test_the_commission_owns_no_member_and_logs_no_contact(session: Session) -> None:
+    for email, name, role in (
+        ("nuria@xmess.cat", "Núria Vila", UserRole.STAFF),
+        ("anna@xmess.cat", "Anna Puig", UserRole.ADMIN),
+        ("pere@ajvic.cat", "Pere Soler", UserRole.COMMISSION),
+    ):
+        session.add(AppUser(email=email, full_name=name, role=role))
+    session.flush()
+    assert list(staff_options(session=session)["staff"]) == ["Anna Puig", "Núria Vila"]
+    assert list(records.staff_options(session=session)["name"]) == ["Anna Puig", "Núria Vila"]
