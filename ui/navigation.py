@@ -45,9 +45,26 @@ def allowed(actor: Actor, path: str) -> bool:
 
 
 def app_pages(actor: Actor) -> dict[str, st.Page]:
-    """The pages ``actor`` may open, in menu order: a page left out is not served at all."""
+    """Every page's address, in menu order. A page ``actor`` may not open is out of the menu
+    and its address answers with a Catalan notice: its own code never runs for that role."""
     pages = _all_pages()
-    return {path: page for path, page in pages.items() if allowed(actor, path)}
+    return {
+        path: page if allowed(actor, path) else _not_for_role(actor, path)
+        for path, page in pages.items()
+    }
+
+
+def _not_for_role(actor: Actor, path: str) -> st.Page:
+    def render() -> None:
+        st.title("Pàgina no disponible")
+        st.info(
+            f"Aquesta pàgina no és per al vostre rol ({actor.role_label}). Les altres pàgines "
+            "del menú sí que les podeu consultar.",
+            icon=":material/lock:",
+        )
+
+    render.__name__ = f"{path}_not_for_role"
+    return st.Page(render, title="Pàgina no disponible", url_path=path, visibility="hidden")
 
 
 def page(path: str) -> st.Page:

@@ -107,7 +107,10 @@ def test_the_commission_is_always_presenting_and_never_served_dades(
     app.run()
     assert any("<style>" in m.value for m in app.markdown)
     app = app_on(url, "dades", user=_as("comissio"))
-    assert app.title[0].value != PAGE_TITLES["dades"]
+    assert not app.exception
+    assert [t.value for t in app.title] == ["Pàgina no disponible"]
+    assert "no és per al vostre rol (comissió)" in app.info[0].value
+    assert not app.tabs and not app.dataframe and not app.main.button
 
 
 def test_a_write_from_the_commission_is_refused_by_the_one_write_path(url: str) -> None:
