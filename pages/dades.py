@@ -1,23 +1,32 @@
 """Dades: getting data in and out safely. Import spreadsheets (preview first, then all or
-nothing), edit members and persons, the audit log, the full backup, and the territory
-reference data the app ships with."""
+nothing), edit members and persons, the audit log, the full backup, the users, and the
+territory reference data the app ships with.
+
+Each tab is drawn only for a viewer whose role has its right (the coordination team edits;
+administrators also import, back up and restore, read the audit log and manage users). That
+is comfort, not the rule: the services refuse the same roles whatever the page shows."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
 
 from services import territory
+from services.access import Right
 from services.clock import catalan_today
 from services.formatting import fmt_number
 from ui.dades import import_section
 from ui.dades_audit import audit_section
 from ui.dades_backup import backup_section
 from ui.dades_records import records_section
+from ui.dades_users import users_section
 from ui.data import query
 from ui.feedback import show_flash
 from ui.layout import presentation_mode
 from ui.tables import data_table
+from ui.viewer import current_actor
 
 IGN_ATTRIBUTION = (
     "Límits municipals: © Instituto Geográfico Nacional (IGN), CC BY 4.0, via es-atlas."
@@ -50,19 +59,30 @@ MUNICIPALITY_LABELS = {
 
 PRIVATE = "Aquesta secció mostra dades personals de contacte: no es mostra en mode presentació."
 
+# The tabs that hold personal data or change data, each with the right it takes, in order.
+SECTIONS: tuple[tuple[str, Right, Callable[[], None]], ...] = (
+    ("Importa", Right.IMPORT, import_section),
+    ("Edita", Right.EDIT_NETWORK, records_section),
+    ("Registre de canvis", Right.READ_AUDIT, audit_section),
+    ("Còpia de seguretat", Right.BACKUP, backup_section),
+    ("Usuaris", Right.MANAGE_USERS, users_section),
+)
+TERRITORY = "Territori"
+
 
 def render() -> None:
     st.title("Dades")
     show_flash()
-    tabs = st.tabs(["Importa", "Edita", "Registre de canvis", "Còpia de seguretat", "Territori"])
-    sections = (import_section, records_section, audit_section, backup_section)
-    for tab, section in zip(tabs, sections, strict=False):
+    viewer = current_actor()
+    sections = [(label, section) for label, right, section in SECTIONS if viewer.can(right)]
+    *tabs, territory_tab = st.tabs([label for label, _ in sections] + [TERRITORY])
+    for tab, (_, section) in zip(tabs, sections, strict=True):
         with tab:
             if presentation_mode():
                 st.info(PRIVATE, icon=":material/visibility_off:")
             else:
                 section()
-    with tabs[4]:
+    with territory_tab:
         _territory()
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import func, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from db.models import AuditAction, AuditLog
+from services.access import Right, needs
 from services.frames import frame_of
 
 
@@ -212,6 +213,7 @@ class AuditOptions:
     users: tuple[str, ...]
 
 
+@needs(Right.READ_AUDIT)
 def audit_options(*, session: Session) -> AuditOptions:
     """The tables and users that appear in the log, for the filters."""
     tables = session.scalars(select(AuditLog.table_name).distinct()).all()
@@ -219,6 +221,7 @@ def audit_options(*, session: Session) -> AuditOptions:
     return AuditOptions(tables=tuple(sorted(tables)), users=tuple(sorted(users)))
 
 
+@needs(Right.READ_AUDIT)
 def audit_entries(
     *,
     session: Session,
@@ -268,5 +271,6 @@ def audit_entries(
     )
 
 
+@needs(Right.READ_AUDIT)
 def count_entries(*, session: Session) -> int:
     return session.scalar(select(func.count()).select_from(AuditLog)) or 0

@@ -60,7 +60,7 @@ from sqlalchemy.types import TypeDecorator
 
 import db.models  # noqa: F401 (registers every table in the metadata)
 from db.base import Base
-from services.access import Actor, Right, require
+from services.access import Actor, Right, needs, require
 from services.errors import ValidationError
 from services.frames import frame_of
 
@@ -120,6 +120,7 @@ def _revision(session: Session) -> str | None:
     return MigrationContext.configure(session.connection()).get_current_revision()
 
 
+@needs(Right.BACKUP)
 def row_counts(*, session: Session) -> pd.DataFrame:
     """Rows per table, for the backup page: ``table``, ``rows``, ``reference`` (shipped
     reference data, which a restore replaces)."""
@@ -412,6 +413,7 @@ def restore_xlsx(*, session: Session, data: bytes, actor: Actor) -> RestoreResul
     )
 
 
+@needs(Right.BACKUP)
 def non_empty_tables(*, session: Session) -> tuple[tuple[str, int], ...]:
     """The tables (besides reference data) that have rows: a restore needs none."""
     return tuple(user_tables_with_rows(session))

@@ -89,53 +89,69 @@ def _gate(render: Callable[[], None]) -> NoReturn:
     st.stop()
 
 
+def _centred() -> Any:
+    """The middle of three columns: a short notice reads better than a full-width line."""
+    return st.columns([1, 2, 1])[1]
+
+
 def _sign_in_page() -> None:
-    st.title("XMESS · Quadre de comandament")
-    st.write(
-        "Aquest quadre de comandament conté dades personals de càrrecs electes i personal "
-        "tècnic dels membres de la Xarxa. Inicieu la sessió amb el compte de la vostra "
-        "organització per continuar."
-    )
-    for provider in providers():
-        label = "Inicia la sessió"
-        if provider is not None:
-            label += f" amb {_PROVIDER_NAMES.get(provider, provider.capitalize())}"
-        if st.button(
-            label,
-            key=f"sign_in_{provider or 'default'}",
-            type="primary",
-            icon=":material/login:",
-        ):
-            st.login(provider) if provider else st.login()
+    with _centred():
+        st.title("XMESS · Quadre de comandament")
+        st.write(
+            "Aquest quadre de comandament conté dades personals de càrrecs electes i personal "
+            "tècnic dels membres de la Xarxa. Inicieu la sessió amb el compte de la vostra "
+            "organització per continuar."
+        )
+        for provider in providers():
+            label = "Inicia la sessió"
+            if provider is not None:
+                label += f" amb {_PROVIDER_NAMES.get(provider, provider.capitalize())}"
+            if st.button(
+                label,
+                key=f"sign_in_{provider or 'default'}",
+                type="primary",
+                icon=":material/login:",
+            ):
+                st.login(provider) if provider else st.login()
+        st.caption(
+            "Només hi entren les persones donades d'alta per un administrador del quadre. "
+            "No es desa cap contrasenya: l'inici de sessió és el del vostre proveïdor."
+        )
 
 
 def _no_access_page(email: str, admins: list[str]) -> Callable[[], None]:
     def render() -> None:
-        st.title("No teniu accés al quadre de comandament")
-        st.write(
-            f"Heu iniciat la sessió com a **{email or 'compte sense correu'}**, però aquest "
-            "compte no és a la llista de persones autoritzades o està desactivat."
-        )
-        if admins:
-            st.write(f"Demaneu-ne l'accés a un administrador: {', '.join(admins)}.")
-        else:
-            st.write("Demaneu-ne l'accés a l'equip de coordinació de la XMESS.")
-        if st.button("Tanca la sessió", key="sign_out_refused", icon=":material/logout:"):
-            st.logout()
+        with _centred():
+            _no_access(email, admins)
 
     return render
 
 
-def _local_refusal(address: str) -> None:
-    st.title("Cal configurar l'inici de sessió")
-    st.error(
-        "Aquest servidor escolta a l'adreça "
-        f"«{address or 'totes les interfícies'}», accessible des d'altres ordinadors, però "
-        "no té l'inici de sessió configurat: no es mostra cap dada. Configureu `[auth]` a "
-        "`.streamlit/secrets.toml` (vegeu el README, «Posar-lo al servidor de l'equip»), o "
-        'engegueu-lo només per a aquest ordinador amb `server.address = "127.0.0.1"`.',
-        icon=":material/lock:",
+def _no_access(email: str, admins: list[str]) -> None:
+    st.title("No teniu accés al quadre de comandament")
+    st.write(
+        f"Heu iniciat la sessió com a **{email or 'compte sense correu'}**, però aquest "
+        "compte no és a la llista de persones autoritzades o està desactivat."
     )
+    if admins:
+        st.write(f"Demaneu-ne l'accés a un administrador: {', '.join(admins)}.")
+    else:
+        st.write("Demaneu-ne l'accés a l'equip de coordinació de la XMESS.")
+    if st.button("Tanca la sessió", key="sign_out_refused", icon=":material/logout:"):
+        st.logout()
+
+
+def _local_refusal(address: str) -> None:
+    with _centred():
+        st.title("Cal configurar l'inici de sessió")
+        st.error(
+            "Aquest servidor escolta a l'adreça "
+            f"«{address or 'totes les interfícies'}», accessible des d'altres ordinadors, però "
+            "no té l'inici de sessió configurat: no es mostra cap dada. Configureu `[auth]` a "
+            "`.streamlit/secrets.toml` (vegeu el README, «Posar-lo al servidor de l'equip»), o "
+            'engegueu-lo només per a aquest ordinador amb `server.address = "127.0.0.1"`.',
+            icon=":material/lock:",
+        )
 
 
 def _account(email: str) -> tuple[UserAccount | None, list[str]]:

@@ -165,8 +165,10 @@ def test_presentation_mode_hides_personal_data(
     app = app_on(demo_sqlite_url, "dades")
     app.toggle(key="presentation_mode").set_value(True).run()
     assert not app.exception
-    assert sum("no es mostra en mode presentació" in i.value for i in app.info) == 4
+    # Import, edit, audit log, backup and users: every tab but the territory's.
+    assert sum("no es mostra en mode presentació" in i.value for i in app.info) == 5
     assert not app.file_uploader
+    assert not [df for df in app.dataframe if "Correu" in df.value.columns]
     assert not [s for s in app.selectbox if s.key == "dades_edit_member"]
 
 
