@@ -250,6 +250,9 @@ class Person(Base):
     consent_contact: Mapped[bool] = mapped_column(Boolean, default=False)
     consent_image: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # GDPR erasure: when the person was anonymised (services.personal_data). The row stays, so
+    # every count stays exact; pickers and any sending leave such a person out.
+    anonymised_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     member: Mapped[Member] = relationship(back_populates="persons")

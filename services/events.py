@@ -676,7 +676,12 @@ def person_options(*, session: Session, member_id: int) -> pd.DataFrame:
     the others): id, name and role (code)."""
     rows = session.execute(
         select(Person.id, Person.full_name, Person.role)
-        .where(Person.member_id == member_id, Person.active.is_(True))
+        # An anonymised person is nobody to register: the erasure keeps the row for counts.
+        .where(
+            Person.member_id == member_id,
+            Person.active.is_(True),
+            Person.anonymised_at.is_(None),
+        )
         .order_by(Person.role, Person.full_name)
     ).all()
     frame = frame_of(rows, columns=["person_id", "person", "role"])

@@ -144,11 +144,16 @@ def member_persons(*, session: Session, member_id: int) -> pd.DataFrame:
             Person.phone,
             Person.consent_contact,
         )
-        .where(Person.member_id == member_id, Person.active.is_(True))
+        # An anonymised person is kept only for the counts: nobody to list or to contact.
+        .where(
+            Person.member_id == member_id,
+            Person.active.is_(True),
+            Person.anonymised_at.is_(None),
+        )
         .order_by(Person.role, Person.full_name)
     ).all()
     frame = frame_of(
-        rows, ["person_id", "name", "role", "position", "email", "phone", "consent_contact"]
+        rows, ["person_id", "person", "role", "position", "email", "phone", "consent_contact"]
     )
     frame["role"] = frame["role"].map(PERSON_ROLE)
     return frame

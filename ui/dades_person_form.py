@@ -1,14 +1,20 @@
-"""Dades page: the form that creates, edits or deletes a member's person."""
+"""Dades page: the form that creates, edits or deletes a member's person, and the person's
+data requests (GDPR): their file to download and their erasure."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from services import records
+from services import personal_data, records
+from services.access import Right
+from services.formatting import fmt_number
 from services.labels import PERSON_ROLE
-from ui.dades_forms import open_record, pick_record, reopen_button, save
-from ui.data import query
+from ui.dades_forms import forget, open_record, pick_record, reopen_button, save
+from ui.data import fresh_read, query
+from ui.tables import XLSX_MIME
+from ui.viewer import current_actor
 from ui.widgets import id_labels, pick
+from ui.writes import write
 
 
 def person_editor() -> None:
@@ -65,10 +71,16 @@ def person_editor() -> None:
         phone = left.text_input("Telèfon", value=current.phone or "", key=f"{prefix}_phone")
         active = right.checkbox("Activa", value=current.active, key=f"{prefix}_active")
         contact = left.checkbox(
-            "Consentiment de contacte", value=current.consent_contact, key=f"{prefix}_contact"
+            "Consentiment de contacte",
+            value=current.consent_contact,
+            key=f"{prefix}_contact",
+            help="Sense aquest consentiment, el quadre no li envia mai res.",
         )
         image = right.checkbox(
-            "Consentiment d'imatge", value=current.consent_image, key=f"{prefix}_image"
+            "Consentiment d'imatge",
+            value=current.consent_image,
+            key=f"{prefix}_image",
+            help="Si pot aparèixer en fotografies i materials compartits.",
         )
         submitted = st.form_submit_button("Desa la persona", type="primary")
     deleting = record is not None and st.button(
@@ -102,4 +114,73 @@ def person_editor() -> None:
             success=f"Persona «{shown_name}» desada.",
             form=form,
             opened=record,
+        )
+    if record is not None and current_actor().can(Right.PERSONAL_DATA_REQUESTS):
+        _data_requests(record.person_id, prefix)
+
+
+def _person_file(person_id: int) -> personal_data.PersonFile:
+    # Built when a download is clicked, from the database as it is then: never cached.
+    return fresh_read(personal_data.person_file, actor=current_actor(), person_id=person_id)
+
+
+def _erased(result: personal_data.ErasureResult) -> str:
+    message = (
+        f"Persona anonimitzada: ara és «{result.placeholder}». S'han tret les seves dades de "
+        f"{fmt_number(result.rows_changed)} registres més; les inscripcions i les xifres "
+        "d'assistència es mantenen."
+    )
+    if result.kept:
+        message += (
+            " Encara apareixen com a dades pròpies d'una altra persona o d'un usuari del quadre "
+            f"(no s'hi ha tocat): {', '.join(result.kept)}."
+        )
+    return message
+
+
+def _data_requests(person_id: int, prefix: str) -> None:
+    """The right of access (download everything about the person) and the right to erasure."""
+    st.subheader("Dades personals (RGPD)")
+    st.caption(
+        "Dret d'accés: tot el que el quadre guarda d'aquesta persona (fitxa, contactes, "
+        "inscripcions, mencions en altres textos i registre de canvis)."
+    )
+    left, right = st.columns(2, width=520)
+    left.download_button(
+        "Fitxa completa (JSON)",
+        data=lambda: personal_data.person_file_json(_person_file(person_id)),
+        file_name=f"persona-{person_id}.json",
+        mime="application/json",
+        key=f"{prefix}_file_json",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+    right.download_button(
+        "Fitxa completa (XLSX)",
+        data=lambda: personal_data.person_file_xlsx(_person_file(person_id)),
+        file_name=f"persona-{person_id}.xlsx",
+        mime=XLSX_MIME,
+        key=f"{prefix}_file_xlsx",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+    st.caption(
+        "Dret de supressió: el nom, el correu i el telèfon es substitueixen per «Persona "
+        "anonimitzada» a la fitxa i a tots els textos i al registre de canvis on surten, i la "
+        "persona queda inactiva. No s'esborra cap inscripció ni contacte: les xifres "
+        "d'assistència i de participació no canvien."
+    )
+    understood = st.checkbox("Entenc que no es pot desfer", key=f"{prefix}_erase_confirm")
+    if st.button(
+        "Anonimitza aquesta persona",
+        key=f"{prefix}_erase",
+        disabled=not understood,
+        icon=":material/person_off:",
+    ):
+        write(
+            personal_data.erase_person,
+            refused="No s'ha anonimitzat la persona:",
+            success=_erased,
+            on_success=lambda _: forget(prefix),
+            person_id=person_id,
         )

@@ -1,4 +1,5 @@
-"""Sign-in: app users are e-mails with a role and a last sign-in; audit names fit an e-mail
+"""Sign-in and personal data: app users are e-mails with a role and a last sign-in; audit
+names fit an e-mail; a person records when it was anonymised
 
 Revision ID: 0003
 Revises: 0002
@@ -61,9 +62,12 @@ def upgrade() -> None:
             type_=sa.String(length=254),
             existing_nullable=False,
         )
+    op.add_column("person", sa.Column("anonymised_at", sa.DateTime(timezone=True)))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("person") as batch:
+        batch.drop_column("anonymised_at")
     with op.batch_alter_table("audit_log") as batch:
         batch.alter_column(
             "username",
