@@ -6,11 +6,13 @@ from __future__ import annotations
 import streamlit as st
 
 from services import events
+from services.access import Right
 from services.clock import catalan_today
 from ui import event_panels as widgets
 from ui.data import query
 from ui.feedback import show_flash
 from ui.layout import presentation_mode
+from ui.rights import may
 
 
 def render() -> None:
@@ -25,7 +27,8 @@ def render() -> None:
     widgets.thematic_cap(cap)
 
     names = ["Esdeveniments", "Territori", "Membres"]
-    if not presentation_mode():
+    # The team's forms: not for a read-only role (the Commission), nor on the shared screen.
+    if may(Right.EDIT_NETWORK) and not presentation_mode():
         names.append("Check-in")
     # Lazy tabs: only the open one runs, so a rerun costs one tab, not four.
     tabs = st.tabs(names, key="esdeveniments_tab", on_change="rerun")

@@ -6,11 +6,13 @@ from __future__ import annotations
 import streamlit as st
 
 from services import participation, work_groups
+from services.access import Right
 from services.clock import catalan_today
 from ui import work_group_panels as widgets
 from ui.data import query
 from ui.feedback import show_flash
 from ui.layout import presentation_mode
+from ui.rights import may
 
 
 def render() -> None:
@@ -27,7 +29,8 @@ def render() -> None:
     widgets.headline(overview, matrix, no_group=len(no_group), members=len(index))
 
     names = ["Grups", "Membres", "Índex de participació"]
-    if not presentation_mode():
+    # The team's forms: not for a read-only role (the Commission), nor on the shared screen.
+    if may(Right.EDIT_NETWORK) and not presentation_mode():
         names.append("Inscripcions i sessions")
     # Lazy tabs: only the open one runs, so a rerun costs one tab, not four.
     tabs = st.tabs(names, key="grups_tab", on_change="rerun")

@@ -10,12 +10,14 @@ import pandas as pd
 import streamlit as st
 
 from services import follow_up, overview
+from services.access import Right
 from services.clock import catalan_today
 from services.formatting import fmt_date, fmt_eur, fmt_long_date, fmt_number, fmt_percent
 from settings import load_settings
 from ui.data import query
 from ui.layout import presentation_mode
 from ui.navigation import page
+from ui.rights import may
 from ui.tables import data_table
 
 URGENT = [follow_up.FollowUpStatus.OVERDUE, follow_up.FollowUpStatus.NEVER]
@@ -120,7 +122,11 @@ def _to_contact(statuses: pd.DataFrame) -> None:
         file_name="qui_cal_contactar",
         height=min(36 * (len(table) + 1), 420),
     )
-    st.page_link(page("seguiment"), label="Obre Seguiment de membres per registrar-hi un contacte")
+    st.page_link(
+        page("seguiment"),
+        label="Obre Seguiment de membres"
+        + (" per registrar-hi un contacte" if may(Right.EDIT_NETWORK) else ""),
+    )
 
 
 def _stuck(today: date) -> None:

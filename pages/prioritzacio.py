@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from services import plan
+from services.access import Right
 from services.formatting import fmt_eur, fmt_number
 from ui import prioritisation as widgets
 from ui.data import query
@@ -14,6 +15,7 @@ from ui.prioritisation_answer import show_solution
 from ui.prioritisation_editor import activity_editor
 from ui.prioritisation_frontier import show_frontier
 from ui.prioritisation_scenarios import saved_scenarios
+from ui.rights import may
 
 
 def render() -> None:
@@ -43,7 +45,8 @@ def render() -> None:
         if result is not None:
             show_solution(plan_now, result)
             show_frontier(year, plan_now, inputs.optimiser_inputs())
-            if result.feasible:
+            # Saving is the team's: the Commission reads the what-if without keeping it.
+            if result.feasible and may(Right.EDIT_PLAN):
                 widgets.save_form(year, inputs)
     with saved_tab:
         saved_scenarios(year)

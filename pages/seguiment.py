@@ -61,7 +61,7 @@ def _status_table(shown: pd.DataFrame) -> None:
 
 
 PERSON_LABELS = {
-    "name": "Nom",
+    "person": "Nom",
     "role": "Rol",
     "position": "Càrrec",
     "email": "Correu",
@@ -87,7 +87,7 @@ def _member_file(member_id: int, today: date) -> None:
     widgets.member_profile(profile)
     tabs = st.tabs(["Contactes", "Acollida", "Persones", "Assessoraments", "Esdeveniments"])
     with tabs[0]:
-        if not presentation_mode():
+        if widgets.offers_forms():
             widgets.contact_form(member_id, profile.name, today)
         widgets.timeline(query(member_file.member_timeline, member_id=member_id))
     with tabs[1]:

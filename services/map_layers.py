@@ -58,7 +58,8 @@ EVENT_COLUMNS = [
     "lon",
     "events",
     "held",
-    "summary",
+    # The dated list of the place's events, one per line (a popup's content).
+    "event_lines",
 ]
 LINK_COLUMNS = [
     "mentor_id",
@@ -181,7 +182,9 @@ def events_by_place(*, session: Session, year: int, today: date) -> tuple[pd.Dat
         ["municipality_code", "municipality", "comarca_code", "province", "lat", "lon"],
         as_index=False,
     )
-    result = grouped.agg(events=("line", "size"), held=("held", "sum"), summary=("line", "\n".join))
+    result = grouped.agg(
+        events=("line", "size"), held=("held", "sum"), event_lines=("line", "\n".join)
+    )
     result["held"] = result["held"].astype(int)
     return result[EVENT_COLUMNS].sort_values("municipality").reset_index(drop=True), virtual
 

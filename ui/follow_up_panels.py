@@ -11,17 +11,20 @@ import streamlit as st
 
 from db.models import Channel, OnboardingStepKind, Referral
 from services import member_file
+from services.access import Right
 from services.contacts import ContactForm, log_contact, mark_onboarding_step
 from services.follow_up import STATUS_ORDER
 from services.formatting import fmt_date, fmt_number
 from services.labels import CHANNEL, REFERRAL
 from ui.data import query
 from ui.layout import presentation_mode
+from ui.rights import may
 from ui.tables import data_table
 from ui.widgets import id_labels, pick
 from ui.writes import write
 
-# A member's contacts as the timeline shows them; in presentation mode without the people.
+# A member's contacts as the timeline shows them; in presentation mode ``data_table`` leaves
+# out the people and the summary (free text that names them).
 TIMELINE_LABELS = {
     "occurred_on": "Data",
     "channel": "Canal",
@@ -32,7 +35,6 @@ TIMELINE_LABELS = {
     "next_contact_on": "Proper contacte",
     "needs": "Necessitats",
 }
-PERSONAL_TIMELINE_COLUMNS = ("staff", "person")
 
 STATUS_COLOURS = {
     "Endarrerit": "#c0392b",
@@ -103,6 +105,12 @@ def needs_chart(needs: pd.DataFrame) -> alt.Chart:
     return chart
 
 
+def offers_forms() -> bool:
+    """Whether the member's file offers the team's forms (a contact, an onboarding step): not
+    to a role that may not write (the Commission), nor on the shared screen."""
+    return may(Right.EDIT_NETWORK) and not presentation_mode()
+
+
 def member_profile(profile: member_file.MemberProfile) -> None:
     st.subheader(profile.name)
     facts = [
@@ -123,7 +131,8 @@ def member_profile(profile: member_file.MemberProfile) -> None:
             else "sense fitxa"
         )
     )
-    if profile.owner:
+    # The staff member in charge is a person: not on the Commission's shared screen.
+    if profile.owner and not presentation_mode():
         facts.append(f"Relació a càrrec de: {profile.owner}")
     facts.append(
         "Grups de treball: " + (", ".join(profile.work_groups) if profile.work_groups else "cap")
@@ -137,13 +146,22 @@ def onboarding_checklist(profile: member_file.MemberProfile, today: date) -> Non
         return
     done = sum(1 for _, _, done_on in profile.onboarding if done_on)
     st.progress(done / len(profile.onboarding), text=f"{done} de {len(profile.onboarding)} passos")
+    if not offers_forms():
+        # Read-only: the steps as a list, not as boxes that cannot be ticked.
+        st.markdown(
+            "\n".join(
+                f"- {':material/check_box:' if done_on else ':material/check_box_outline_blank:'}"
+                f" {label}" + (f" ({fmt_date(done_on)})" if done_on else "")
+                for _, label, done_on in profile.onboarding
+            )
+        )
+        return
     for code, label, done_on in profile.onboarding:
         suffix = f" ({fmt_date(done_on)})" if done_on else ""
         ticked = st.checkbox(
             f"{label}{suffix}",
             value=done_on is not None,
             key=f"onboarding_{profile.member_id}_{code}",
-            disabled=presentation_mode(),
         )
         if ticked != (done_on is not None):
             write(
@@ -177,7 +195,7 @@ def contact_form(member_id: int, member_name: str, today: date) -> None:
         )
         person_id = pick(
             "Persona",
-            {None: "—"} | id_labels(persons["person_id"], persons["name"]),
+            {None: "—"} | id_labels(persons["person_id"], persons["person"]),
             index=0,
             key="contact_person",
             container=left,
@@ -238,10 +256,7 @@ def timeline(frame: pd.DataFrame) -> None:
         occurred_on=frame["occurred_on"].map(fmt_date),
         next_contact_on=frame["next_contact_on"].map(fmt_date),
     )
-    labels = {
-        key: label
-        for key, label in TIMELINE_LABELS.items()
-        if not (presentation_mode() and key in PERSONAL_TIMELINE_COLUMNS)
-    }
     st.caption(f"{fmt_number(len(frame))} contactes")
-    data_table(shown, key="follow_up_timeline", file_name="contactes_del_membre", labels=labels)
+    data_table(
+        shown, key="follow_up_timeline", file_name="contactes_del_membre", labels=TIMELINE_LABELS
+    )

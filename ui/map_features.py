@@ -224,7 +224,7 @@ def delegate_features(layers: MapLayers) -> list[dict[str, Any]]:
 def event_features(layers: MapLayers) -> list[dict[str, Any]]:
     features = []
     for row in layers.events.itertuples(index=False):
-        items = "".join(f"<li>{escape(line)}</li>" for line in str(row.summary).split("\n"))
+        items = "".join(f"<li>{escape(line)}</li>" for line in str(row.event_lines).split("\n"))
         features.append(
             {
                 "type": "Feature",

@@ -9,8 +9,10 @@ import streamlit as st
 from streamlit.elements.lib.column_types import ColumnConfig
 
 from services import plan
+from services.access import Right
 from ui.data import query
 from ui.layout import presentation_mode
+from ui.rights import may
 from ui.writes import write
 
 # The editor's key changes after a save, so it starts again from the saved plan.
@@ -69,6 +71,9 @@ def _column_config(caps: dict[str, int]) -> dict[str, ColumnConfig]:
 def activity_editor(year: int) -> None:
     if presentation_mode():
         st.info("L'edició de les activitats no es mostra en mode presentació.")
+        return
+    if not may(Right.EDIT_PLAN):
+        st.info("El vostre rol no permet modificar les activitats del pla.")
         return
     table = query(plan.plan_table, year=year)
     if table.empty:

@@ -6,9 +6,12 @@ import pandas as pd
 import streamlit as st
 
 from services import scenarios
+from services.access import Right
 from services.formatting import fmt_date, fmt_eur, fmt_number
 from services.labels import PLAN_AXIS
 from ui.data import query
+from ui.layout import presentation_mode
+from ui.rights import may
 from ui.tables import XLSX_MIME, data_table
 from ui.widgets import id_labels, pick
 from ui.writes import write
@@ -22,7 +25,7 @@ def _rows_height(rows: int) -> int:
 
 
 def _list_table(saved: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "Escenari": saved["name"],
             "Conveni prorrogat": saved["conveni_extended"].map({True: "Sí", False: "No"}),
@@ -35,6 +38,8 @@ def _list_table(saved: pd.DataFrame) -> pd.DataFrame:
             "Notes": saved["notes"],
         }
     )
+    # Notes are free text that may name a person: not on the Commission's shared screen.
+    return table.drop(columns="Notes") if presentation_mode() else table
 
 
 def _changes_table(changes: pd.DataFrame) -> pd.DataFrame:
@@ -106,21 +111,31 @@ def _comparison(names: dict[int, str]) -> None:
 
 
 def _export_and_delete(names: dict[int, str]) -> None:
-    st.subheader("Exporta o esborra")
+    # The workbook for the minutes carries the scenario's notes, free text that may name a
+    # person: not on the shared screen (nor, so, for the Commission), whose tables above
+    # download without them.
+    export = not presentation_mode()
+    delete = may(Right.EDIT_PLAN)
+    if not (export or delete):
+        return
+    st.subheader("Exporta o esborra" if export and delete else "Exporta" if export else "Esborra")
     chosen = pick("Escenari", names, index=0, key="prioritzacio_export_choice")
     if chosen is None:
         return
     name = names[chosen]
     export_column, delete_column = st.columns([1, 1], width=520)
-    export_column.download_button(
-        "Exporta a XLSX per a l'acta",
-        data=query(scenarios.scenario_workbook, scenario_id=chosen),
-        file_name=f"escenari_{name}.xlsx",
-        mime=XLSX_MIME,
-        icon=":material/download:",
-        on_click="ignore",
-        key="prioritzacio_export",
-    )
+    if export:
+        export_column.download_button(
+            "Exporta a XLSX per a l'acta",
+            data=query(scenarios.scenario_workbook, scenario_id=chosen),
+            file_name=f"escenari_{name}.xlsx",
+            mime=XLSX_MIME,
+            icon=":material/download:",
+            on_click="ignore",
+            key="prioritzacio_export",
+        )
+    if not delete:
+        return
     with delete_column.popover(
         "Esborra…", icon=":material/delete:", key="prioritzacio_delete_confirm"
     ):

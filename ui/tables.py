@@ -9,6 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from services.export import csv_bytes, xlsx_bytes
+from services.privacy import PERSONAL_KEYS
+from ui.layout import presentation_mode
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -49,8 +51,14 @@ def data_table(
 
     What is drawn is what the user downloads, so it must read in Catalan: services speak
     English keys, and ``labels`` maps the keys shown to their Catalan headers, in the order
-    shown (columns it does not name are left out)."""
+    shown (columns it does not name are left out).
+
+    In presentation mode (always, for the Commission) the labelled columns that hold personal
+    data (``services.privacy.PERSONAL_KEYS``) are left out, from the screen and the files:
+    a viewer who may not see them gets them blanked, and a blank column says nothing."""
     if labels is not None:
+        if presentation_mode():
+            labels = {key: label for key, label in labels.items() if key not in PERSONAL_KEYS}
         frame = frame[list(labels)].rename(columns=dict(labels))
     options.setdefault("hide_index", True)
     options.setdefault("width", "stretch")

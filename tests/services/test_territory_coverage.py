@@ -299,7 +299,7 @@ def test_events_of_the_year_are_grouped_by_place_and_virtual_ones_counted(
     rows = places.set_index("municipality")
     assert list(rows.index) == ["Olot", "Vic"]
     assert rows.loc["Vic", ["events", "held"]].tolist() == [2, 1]
-    assert rows.loc["Vic", "summary"].split("\n") == [
+    assert rows.loc["Vic", "event_lines"].split("\n") == [
         "27/04/2026 · Assemblea de primavera (Assemblea)",
         "03/12/2026 · Jornada CCPR (Assemblea)",
     ]
