@@ -477,14 +477,18 @@ def _axis_sheet(detail: ScenarioDetail) -> pd.DataFrame:
     )
 
 
-def scenario_workbook(*, session: Session, scenario_id: int) -> bytes:
-    """The scenario for the minutes: its inputs and totals, every decision, totals by axis."""
+def scenario_workbook(*, session: Session, scenario_id: int, with_notes: bool = True) -> bytes:
+    """The scenario for the minutes: its inputs and totals, every decision, totals by axis.
+
+    ``with_notes=False`` leaves the notes out: free text that may name a person, never in a
+    workbook for the shared screen or the Commission."""
     detail = scenario_detail(session=session, scenario_id=scenario_id)
     if detail is None:
         raise ValidationError(["Aquest escenari ja no existeix."])
+    notes = [("Notes", detail.notes)] if detail.notes and with_notes else []
     summary = frame_of(
         [("Escenari", detail.name), ("Any del pla", str(detail.year)), *summary_rows(detail)]
-        + ([("Notes", detail.notes)] if detail.notes else []),
+        + notes,
         ["Concepte", "Valor"],
     )
     return xlsx_bytes(

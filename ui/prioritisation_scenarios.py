@@ -111,29 +111,26 @@ def _comparison(names: dict[int, str]) -> None:
 
 
 def _export_and_delete(names: dict[int, str]) -> None:
-    # The workbook for the minutes carries the scenario's notes, free text that may name a
-    # person: not on the shared screen (nor, so, for the Commission), whose tables above
-    # download without them.
-    export = not presentation_mode()
     delete = may(Right.EDIT_PLAN)
-    if not (export or delete):
-        return
-    st.subheader("Exporta o esborra" if export and delete else "Exporta" if export else "Esborra")
+    st.subheader("Exporta o esborra" if delete else "Exporta")
     chosen = pick("Escenari", names, index=0, key="prioritzacio_export_choice")
     if chosen is None:
         return
     name = names[chosen]
     export_column, delete_column = st.columns([1, 1], width=520)
-    if export:
-        export_column.download_button(
-            "Exporta a XLSX per a l'acta",
-            data=query(scenarios.scenario_workbook, scenario_id=chosen),
-            file_name=f"escenari_{name}.xlsx",
-            mime=XLSX_MIME,
-            icon=":material/download:",
-            on_click="ignore",
-            key="prioritzacio_export",
-        )
+    export_column.download_button(
+        "Exporta a XLSX per a l'acta",
+        # The notes are free text that may name a person: not from the shared screen (nor,
+        # so, for the Commission, always on it).
+        data=query(
+            scenarios.scenario_workbook, scenario_id=chosen, with_notes=not presentation_mode()
+        ),
+        file_name=f"escenari_{name}.xlsx",
+        mime=XLSX_MIME,
+        icon=":material/download:",
+        on_click="ignore",
+        key="prioritzacio_export",
+    )
     if not delete:
         return
     with delete_column.popover(

@@ -172,6 +172,27 @@ def test_workbook_for_the_minutes(plan_2026: Session) -> None:
     assert workbook["Per eix"].max_row == 8  # header and the seven axes
 
 
+def test_the_workbook_leaves_the_notes_out_for_the_shared_screen(plan_2026: Session) -> None:
+    session = plan_2026
+    scenario_id = save_scenario(
+        session=session,
+        year=YEAR,
+        name="Amb notes",
+        inputs=_inputs(True),
+        notes="Ho proposa Toni Pujol (toni.pujol@vic.cat)",
+        actor=staff("marta"),
+    )
+
+    def summary(with_notes: bool) -> dict[object, object]:
+        data = scenario_workbook(session=session, scenario_id=scenario_id, with_notes=with_notes)
+        sheet = load_workbook(io.BytesIO(data))["Escenari"]
+        return {row[0]: row[1] for row in sheet.iter_rows(values_only=True)}
+
+    assert summary(True)["Notes"] == "Ho proposa Toni Pujol (toni.pujol@vic.cat)"
+    without = summary(False)
+    assert "Notes" not in without and without["Escenari"] == "Amb notes"
+
+
 def test_delete_removes_the_selection_too(plan_2026: Session) -> None:
     session = plan_2026
     scenario_id = _save(session, "Provisional", _inputs(True))
