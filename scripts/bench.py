@@ -44,19 +44,12 @@ from services.access import system_actor
 from services.clock import catalan_today
 from services.plan import plan_model
 from services.scenarios import BUDGET_CONVENI_EXTENDED_EUR, BUDGET_WITHOUT_CONVENI_EUR
+from ui.navigation import PAGE_PATHS
 
 ROOT = Path(__file__).resolve().parent.parent
 DASHBOARD = str(ROOT / "dashboard.py")
 # URL paths of the pages registered in dashboard.py.
-PAGES = [
-    "inici",
-    "seguiment",
-    "grups",
-    "esdeveniments",
-    "mapa",
-    "prioritzacio",
-    "dades",
-]
+PAGES = list(PAGE_PATHS)
 SECTIONS = ["pages", "optimiser", "import"]
 EMPTY_PAGE = "import streamlit as st\nst.write('')\n"
 # AppTest runs without a server runtime; Streamlit says so at every cached call. Keep the
