@@ -1,4 +1,5 @@
-"""Entry point: page configuration, the global sidebar and navigation. No business logic."""
+"""Entry point: page configuration, the sign-in gate, the global sidebar and navigation. No
+business logic."""
 
 import streamlit as st
 
