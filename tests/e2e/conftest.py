@@ -5,6 +5,10 @@ browser here. Without Chromium the tests skip, except in CI, where they must run
 
 Every assertion about the page retries (``expect``) and every wait is for a condition, never
 for a fixed time: a loaded machine makes things slower, not different.
+
+Sign-in is tested against a real OpenID Connect provider, ``oidc-provider-mock``, started once
+per session on 127.0.0.1 and knowing the ``SIGN_IN_USERS``; a server started with
+``auth_secrets(...)`` signs in through it.
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -51,12 +56,21 @@ def _free_port() -> int:
 class StreamlitServer:
     """``streamlit run dashboard.py`` on a free port, answering once constructed; with
     ``wait=False`` it returns at once (servers then start side by side) and
-    ``wait_until_healthy`` waits for it."""
+    ``wait_until_healthy`` waits for it.
 
-    def __init__(self, database_url: str, home: Path, *, wait: bool = True) -> None:
+    It reads only the ``secrets`` file given, never a developer's own
+    ``.streamlit/secrets.toml``: without one it runs in local mode (no sign-in), whatever
+    that file configures."""
+
+    def __init__(
+        self, database_url: str, home: Path, *, wait: bool = True, secrets: Path | None = None
+    ) -> None:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = os.environ | {"XMESS_DATABASE_URL": database_url, "HOME": str(home)}
+        if secrets is None:
+            secrets = home / "no-secrets.toml"
+            secrets.touch()
         # The server's log goes to a file: a pipe nobody reads fills up and blocks the server
         # mid-run once it has logged 64 KB.
         self.log_path = home / f"streamlit-{self.port}.log"
@@ -74,6 +88,8 @@ class StreamlitServer:
                 "127.0.0.1",
                 "--server.headless",
                 "true",
+                "--secrets.files",
+                str(secrets),
             ],
             cwd=ROOT,
             env=env,
@@ -108,6 +124,101 @@ class StreamlitServer:
                 self.process.kill()
                 self.process.wait()
         self._log.close()
+
+
+@dataclass(frozen=True)
+class SignInUser:
+    """Someone the test provider vouches for: it signs them in with this e-mail and name."""
+
+    email: str
+    name: str
+
+
+# Everyone the session's provider knows. Each e-mail is also the user's subject (``sub``): the
+# provider's authorisation page offers a button per subject.
+SIGN_IN_USERS = {
+    "coordinator": SignInUser("carla.coordinadora@xmess.test", "Carla Coordinadora Prova"),
+    "commission": SignInUser("quim.comissio@xmess.test", "Quim Comissió Prova"),
+    "admin": SignInUser("ada.administradora@xmess.test", "Ada Administradora Prova"),
+    # Vouched for by the provider, but on no list of the dashboard's.
+    "unknown": SignInUser("desconeguda@exemple.test", "Persona Desconeguda"),
+}
+
+
+class OidcProvider:
+    """``oidc-provider-mock`` on a free port of 127.0.0.1, knowing ``users``; answering once
+    constructed. It accepts any client id and secret."""
+
+    def __init__(self, users: Sequence[SignInUser], home: Path) -> None:
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.metadata_url = f"{self.url}/.well-known/openid-configuration"
+        claims = [
+            arg
+            for user in users
+            for arg in (
+                "--user-claims",
+                json.dumps({"sub": user.email, "email": user.email, "name": user.name}),
+            )
+        ]
+        self.log_path = home / f"oidc-provider-{self.port}.log"
+        self._log = self.log_path.open("wb")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "oidc_provider_mock", "--host", "127.0.0.1"]
+            + ["--port", str(self.port), *claims],
+            env=os.environ | {"HOME": str(home)},
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(self.metadata_url, timeout=1):
+                    return
+            except OSError:
+                if self.process.poll() is not None:
+                    raise RuntimeError(self.log()) from None
+                time.sleep(0.2)  # polling the provider's metadata: not a wait in a browser
+        self.stop()
+        raise RuntimeError(f"the OpenID Connect provider did not start in {START_TIMEOUT} s")
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._log.close()
+
+
+@pytest.fixture(scope="session")
+def oidc_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OidcProvider]:
+    """The one OpenID Connect provider of the session, knowing the ``SIGN_IN_USERS``."""
+    provider = OidcProvider(list(SIGN_IN_USERS.values()), tmp_path_factory.mktemp("oidc"))
+    yield provider
+    provider.stop()
+    print(f"--- provider log ({provider.url}) ---\n{provider.log()[-5000:]}")
+
+
+def auth_secrets(path: Path, provider: OidcProvider) -> Path:
+    """Write a ``secrets.toml`` at ``path`` that turns sign-in on through ``provider``, for
+    any server (Streamlit puts each server's own port into ``{port}``)."""
+    path.write_text(
+        "[auth]\n"
+        'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
+        # A test secret, long enough for Streamlit not to warn (at least 14 bytes).
+        'cookie_secret = "e2e-sign-in-test-cookie-secret-0123456789"\n'
+        'client_id = "xmess-e2e"\n'
+        'client_secret = "xmess-e2e-secret"\n'
+        f'server_metadata_url = "{provider.metadata_url}"\n',
+        encoding="utf-8",
+    )
+    return path
 
 
 def stop_and_report(servers: list[StreamlitServer]) -> None:
