@@ -56,7 +56,11 @@ def render_sidebar(actor: Actor) -> None:
             + (" Sempre activat per al rol de la comissió." if forced else ""),
         )
         if auth_configured():
-            st.caption(f"Sessió de **{actor.display_name}** · {actor.role_label}")
+            # On the shared screen not even the signed-in person's own name is shown.
+            who = (
+                "Sessió iniciada" if presentation_mode() else f"Sessió de **{actor.display_name}**"
+            )
+            st.caption(f"{who} · {actor.role_label}")
             if st.button("Tanca la sessió", key="sign_out", icon=":material/logout:"):
                 st.logout()
         else:

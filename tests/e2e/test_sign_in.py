@@ -312,7 +312,10 @@ def test_commission_member_is_always_presenting_and_never_served_dades(
     switch = page.get_by_role("switch", name=PRESENTATION)
     expect(switch).to_be_checked()
     expect(switch).to_be_disabled()
-    expect(page.get_by_test_id("stSidebar").get_by_text(user.name)).to_be_visible()
+    # Signed in, but on the shared screen not even their own name.
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(sidebar.get_by_text("Sessió iniciada · comissió")).to_be_visible()
+    expect(sidebar.get_by_text(user.name)).to_have_count(0)
     expect(_menu_link(page, "Inici")).to_be_visible()
     expect(_menu_link(page, "Dades")).to_have_count(0)
 

@@ -102,6 +102,10 @@ def test_the_commission_is_always_presenting_and_never_served_dades(
     assert not app.exception
     switch = app.toggle(key="presentation_mode")
     assert switch.value is True and switch.disabled
+    # Signed in, with sign-out at hand, but not even their own name on the shared screen.
+    assert "Sessió iniciada · comissió" in [c.value for c in app.sidebar.caption]
+    assert "Pere Soler" not in " ".join(c.value for c in app.sidebar.caption)
+    assert "Tanca la sessió" in [b.label for b in app.sidebar.button]
     # A crafted request may send the switch off: the server keeps the mode on for this role.
     app.session_state["presentation_mode"] = False
     app.run()
