@@ -167,8 +167,8 @@ def _data_requests(person_id: int, prefix: str) -> None:
     st.caption(
         "Dret de supressió: el nom, el correu i el telèfon es substitueixen per «Persona "
         "anonimitzada» a la fitxa i a tots els textos i al registre de canvis on surten, i la "
-        "persona queda inactiva. No s'esborra cap inscripció ni contacte: les xifres "
-        "d'assistència i de participació no canvien."
+        "persona ja no es pot triar ni rebrà cap enviament. No s'esborra cap inscripció ni "
+        "contacte: les xifres d'assistència, de participació i d'Inici no canvien."
     )
     understood = st.checkbox("Entenc que no es pot desfer", key=f"{prefix}_erase_confirm")
     if st.button(
