@@ -53,7 +53,49 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-class StreamlitServer:
+class _LocalProcess:
+    """A server this test session starts on 127.0.0.1: its log in a file (a pipe nobody reads
+    fills up and blocks the server once it has logged 64 KB), a wait until it answers, a
+    stop."""
+
+    process: subprocess.Popen[bytes]
+    log_path: Path
+
+    def _start(self, command: list[str], log_path: Path, **options: Any) -> None:
+        self.log_path = log_path
+        self._log = log_path.open("wb")
+        self.process = subprocess.Popen(
+            command, stdout=self._log, stderr=subprocess.STDOUT, **options
+        )
+
+    def _wait_until_answering(self, url: str, what: str) -> None:
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(url, timeout=1):
+                    return
+            except OSError:
+                if self.process.poll() is not None:
+                    raise RuntimeError(self.log()) from None
+                time.sleep(0.2)  # polling the server: not a wait in a test's browser
+        self.stop()
+        raise RuntimeError(f"{what} did not start in {START_TIMEOUT} s")
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._log.close()
+
+
+class StreamlitServer(_LocalProcess):
     """``streamlit run dashboard.py`` on a free port, answering once constructed; with
     ``wait=False`` it returns at once (servers then start side by side) and
     ``wait_until_healthy`` waits for it.
@@ -71,11 +113,7 @@ class StreamlitServer:
         if secrets is None:
             secrets = home / "no-secrets.toml"
             secrets.touch()
-        # The server's log goes to a file: a pipe nobody reads fills up and blocks the server
-        # mid-run once it has logged 64 KB.
-        self.log_path = home / f"streamlit-{self.port}.log"
-        self._log = self.log_path.open("wb")
-        self.process = subprocess.Popen(
+        self._start(
             [
                 sys.executable,
                 "-m",
@@ -91,39 +129,16 @@ class StreamlitServer:
                 "--secrets.files",
                 str(secrets),
             ],
+            home / f"streamlit-{self.port}.log",
             cwd=ROOT,
             env=env,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
         )
         if wait:
             self.wait_until_healthy()
 
     def wait_until_healthy(self) -> StreamlitServer:
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=1):
-                    return self
-            except OSError:
-                if self.process.poll() is not None:
-                    raise RuntimeError(self.log()) from None
-                time.sleep(0.2)  # polling the health endpoint: not a wait in a test's browser
-        self.stop()
-        raise RuntimeError(f"the Streamlit server did not start in {START_TIMEOUT} s")
-
-    def log(self) -> str:
-        return self.log_path.read_text(encoding="utf-8", errors="replace")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self._log.close()
+        self._wait_until_answering(f"{self.url}/_stcore/health", "the Streamlit server")
+        return self
 
 
 @dataclass(frozen=True)
@@ -145,7 +160,7 @@ SIGN_IN_USERS = {
 }
 
 
-class OidcProvider:
+class OidcProvider(_LocalProcess):
     """``oidc-provider-mock`` on a free port of 127.0.0.1, knowing ``users``; answering once
     constructed. It accepts any client id and secret."""
 
@@ -161,39 +176,13 @@ class OidcProvider:
                 json.dumps({"sub": user.email, "email": user.email, "name": user.name}),
             )
         ]
-        self.log_path = home / f"oidc-provider-{self.port}.log"
-        self._log = self.log_path.open("wb")
-        self.process = subprocess.Popen(
+        self._start(
             [sys.executable, "-m", "oidc_provider_mock", "--host", "127.0.0.1"]
             + ["--port", str(self.port), *claims],
+            home / f"oidc-provider-{self.port}.log",
             env=os.environ | {"HOME": str(home)},
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(self.metadata_url, timeout=1):
-                    return
-            except OSError:
-                if self.process.poll() is not None:
-                    raise RuntimeError(self.log()) from None
-                time.sleep(0.2)  # polling the provider's metadata: not a wait in a browser
-        self.stop()
-        raise RuntimeError(f"the OpenID Connect provider did not start in {START_TIMEOUT} s")
-
-    def log(self) -> str:
-        return self.log_path.read_text(encoding="utf-8", errors="replace")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self._log.close()
+        self._wait_until_answering(self.metadata_url, "the OpenID Connect provider")
 
 
 @pytest.fixture(scope="session")
