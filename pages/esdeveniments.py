@@ -6,13 +6,11 @@ from __future__ import annotations
 import streamlit as st
 
 from services import events
-from services.access import Right
 from services.clock import catalan_today
 from ui import event_panels as widgets
 from ui.data import query
 from ui.feedback import show_flash
-from ui.layout import presentation_mode
-from ui.rights import may
+from ui.rights import offers_forms
 
 
 def render() -> None:
@@ -28,7 +26,7 @@ def render() -> None:
 
     names = ["Esdeveniments", "Territori", "Membres"]
     # The team's forms: not for a read-only role (the Commission), nor on the shared screen.
-    if may(Right.EDIT_NETWORK) and not presentation_mode():
+    if offers_forms():
         names.append("Check-in")
     # Lazy tabs: only the open one runs, so a rerun costs one tab, not four.
     tabs = st.tabs(names, key="esdeveniments_tab", on_change="rerun")

@@ -6,13 +6,11 @@ from __future__ import annotations
 import streamlit as st
 
 from services import participation, work_groups
-from services.access import Right
 from services.clock import catalan_today
 from ui import work_group_panels as widgets
 from ui.data import query
 from ui.feedback import show_flash
-from ui.layout import presentation_mode
-from ui.rights import may
+from ui.rights import offers_forms
 
 
 def render() -> None:
@@ -30,7 +28,7 @@ def render() -> None:
 
     names = ["Grups", "Membres", "Índex de participació"]
     # The team's forms: not for a read-only role (the Commission), nor on the shared screen.
-    if may(Right.EDIT_NETWORK) and not presentation_mode():
+    if offers_forms():
         names.append("Inscripcions i sessions")
     # Lazy tabs: only the open one runs, so a rerun costs one tab, not four.
     tabs = st.tabs(names, key="grups_tab", on_change="rerun")

@@ -16,6 +16,7 @@ from ui import follow_up_panels as widgets
 from ui.data import query
 from ui.feedback import show_flash
 from ui.layout import presentation_mode
+from ui.rights import offers_forms
 from ui.tables import data_table
 from ui.widgets import id_labels, pick
 
@@ -87,7 +88,7 @@ def _member_file(member_id: int, today: date) -> None:
     widgets.member_profile(profile)
     tabs = st.tabs(["Contactes", "Acollida", "Persones", "Assessoraments", "Esdeveniments"])
     with tabs[0]:
-        if widgets.offers_forms():
+        if offers_forms():
             widgets.contact_form(member_id, profile.name, today)
         widgets.timeline(query(member_file.member_timeline, member_id=member_id))
     with tabs[1]:

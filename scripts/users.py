@@ -33,7 +33,7 @@ from db.session import describe_url, make_engine, session_scope
 from services import users
 from services.access import ROLE_LABELS, Actor, system_actor
 from services.errors import ValidationError
-from services.formatting import fmt_date
+from services.formatting import fmt_datetime
 from settings import database_url
 
 ROLES_HELP = "admin, coordinacio o comissio"
@@ -63,7 +63,7 @@ def _parser() -> argparse.ArgumentParser:
 def _signed_in(moment: object) -> str:
     if not isinstance(moment, datetime) or pd.isna(moment):
         return "mai"
-    return f"{fmt_date(moment.date())} {moment:%H:%M}"
+    return fmt_datetime(moment)
 
 
 def _list(session: Session) -> int:

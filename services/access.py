@@ -111,8 +111,9 @@ def system_account_name(account: str | None = None) -> str:
 
 
 def system_actor(account: str | None = None) -> Actor:
-    """Whoever runs a command on the server: they already hold the database, so they have
-    every right; the audit log says it was an operating-system account."""
+    """Whoever runs a command on the server, or the app in local mode (no sign-in, this
+    machine only): they already hold the database, so they have every right; the audit log
+    says it was an operating-system account."""
     name = system_account_name(account)
     return Actor(audit_name=name, display_name=name, role=UserRole.ADMIN)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import pandas as pd
@@ -33,6 +33,11 @@ def fmt_percent(ratio: float, decimals: int = 0) -> str:
 def fmt_date(value: date | None) -> str:
     """``date(2026, 11, 23)`` → ``23/11/2026``; empty for no date."""
     return "" if value is None else _babel_date(value, "dd/MM/yyyy", locale=LOCALE)
+
+
+def fmt_datetime(value: datetime) -> str:
+    """``datetime(2026, 11, 23, 9, 5)`` → ``23/11/2026 09:05``, in the moment's own zone."""
+    return f"{fmt_date(value.date())} {value:%H:%M}"
 
 
 def fmt_long_date(value: date) -> str:

@@ -31,6 +31,12 @@ class UserAccount:
     active: bool
 
 
+def _account(row: AppUser) -> UserAccount:
+    return UserAccount(
+        user_id=row.id, email=row.email, full_name=row.full_name, role=row.role, active=row.active
+    )
+
+
 def normalise_email(email: str) -> str:
     """E-mails are compared without case or surrounding spaces: providers differ."""
     return email.strip().lower()
@@ -39,11 +45,7 @@ def normalise_email(email: str) -> str:
 def find_user(*, session: Session, email: str) -> UserAccount | None:
     """The account of ``email`` (active or not), or ``None`` when it is not on the list."""
     row = session.scalar(select(AppUser).where(AppUser.email == normalise_email(email)))
-    if row is None:
-        return None
-    return UserAccount(
-        user_id=row.id, email=row.email, full_name=row.full_name, role=row.role, active=row.active
-    )
+    return None if row is None else _account(row)
 
 
 def admin_names(*, session: Session) -> list[str]:
@@ -158,12 +160,6 @@ def _role_or_error(role: UserRole | str | None, errors: list[str]) -> UserRole |
     except ValidationError as error:
         errors.extend(error.messages)
         return None
-
-
-def _account(row: AppUser) -> UserAccount:
-    return UserAccount(
-        user_id=row.id, email=row.email, full_name=row.full_name, role=row.role, active=row.active
-    )
 
 
 def add_user(

@@ -19,9 +19,8 @@ from typing import Any, NoReturn
 
 import streamlit as st
 
-from db.models import UserRole
 from db.session import session_scope
-from services.access import Actor, system_account_name
+from services.access import Actor, system_actor
 from services.users import UserAccount, admin_names, find_user, record_sign_in
 from ui.data import get_engine
 from ui.navigation import PAGE_PATHS
@@ -32,8 +31,6 @@ _SIGNED_IN_KEY = "_sign_in_recorded"
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 # What a provider's short name is shown as on the sign-in button.
 _PROVIDER_NAMES = {"google": "Google", "microsoft": "Microsoft", "keycloak": "Keycloak"}
-# Local mode is one person on their own machine, holding the database file: every right.
-_LOCAL_ROLE = UserRole.ADMIN
 
 
 def _auth_section() -> Mapping[str, Any]:
@@ -155,6 +152,8 @@ def _local_refusal(address: str) -> None:
 
 
 def _account(email: str) -> tuple[UserAccount | None, list[str]]:
+    """The active account of ``email``, or none and the admins to ask. Looked up on every run
+    (one indexed row): an account deactivated by an admin loses access at its next click."""
     with session_scope(get_engine()) as session:
         account = find_user(session=session, email=email)
         if account is not None and account.active:
@@ -162,11 +161,6 @@ def _account(email: str) -> tuple[UserAccount | None, list[str]]:
                 record_sign_in(session=session, user_id=account.user_id, at=datetime.now(UTC))
             return account, []
         return None, admin_names(session=session)
-
-
-def _admins() -> list[str]:
-    with session_scope(get_engine()) as session:
-        return admin_names(session=session)
 
 
 def require_viewer(require_database: Callable[[], None]) -> Actor:
@@ -183,15 +177,16 @@ def require_viewer(require_database: Callable[[], None]) -> Actor:
                 address or "all interfaces",
             )
             _gate(lambda: _local_refusal(address))
-        name = system_account_name()
-        actor = Actor(audit_name=name, display_name=name, role=_LOCAL_ROLE)
+        # One person on their own machine, holding the database file: the operating-system
+        # account, with every right, as on the command line.
+        actor = system_actor()
         set_viewer(actor)
         return actor
     if not st.user.is_logged_in:
         _gate(_sign_in_page)
     email = signed_in_email(st.user.to_dict())
     require_database()
-    account, admins = _account(email) if email else (None, _admins())
+    account, admins = _account(email)
     if account is None:
         _gate(_no_access_page(email, admins))
     st.session_state[_SIGNED_IN_KEY] = True

@@ -11,7 +11,7 @@ import streamlit as st
 from db.models import UserRole
 from services import users
 from services.access import ROLE_LABELS
-from services.formatting import fmt_date, fmt_number
+from services.formatting import fmt_datetime, fmt_number
 from ui.dades_forms import forget
 from ui.data import fresh_read
 from ui.tables import data_table
@@ -38,7 +38,7 @@ def _signed_in(moment: object) -> str:
     """Catalan date and time of a sign-in (already in Catalan time), or "Mai"."""
     if not isinstance(moment, datetime) or pd.isna(moment):
         return "Mai"
-    return f"{fmt_date(moment.date())} {moment:%H:%M}"
+    return fmt_datetime(moment)
 
 
 def _readable(frame: pd.DataFrame) -> pd.DataFrame:

@@ -11,14 +11,13 @@ import streamlit as st
 
 from db.models import Channel, OnboardingStepKind, Referral
 from services import member_file
-from services.access import Right
 from services.contacts import ContactForm, log_contact, mark_onboarding_step
 from services.follow_up import STATUS_ORDER
 from services.formatting import fmt_date, fmt_number
 from services.labels import CHANNEL, REFERRAL
 from ui.data import query
 from ui.layout import presentation_mode
-from ui.rights import may
+from ui.rights import offers_forms
 from ui.tables import data_table
 from ui.widgets import id_labels, pick
 from ui.writes import write
@@ -103,12 +102,6 @@ def needs_chart(needs: pd.DataFrame) -> alt.Chart:
         )
     )
     return chart
-
-
-def offers_forms() -> bool:
-    """Whether the member's file offers the team's forms (a contact, an onboarding step): not
-    to a role that may not write (the Commission), nor on the shared screen."""
-    return may(Right.EDIT_NETWORK) and not presentation_mode()
 
 
 def member_profile(profile: member_file.MemberProfile) -> None:

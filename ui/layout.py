@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from db.models import UserRole
 from db.session import describe_url
-from services.access import Actor
+from services.access import Actor, Right
 from settings import database_url, load_settings
 from ui.auth import auth_configured
 from ui.data import current_schema_status
@@ -32,8 +31,9 @@ _PRESENTATION_CSS = """
 
 
 def always_presenting(actor: Actor) -> bool:
-    """The Commission's role is always on the shared screen: it cannot switch the mode off."""
-    return actor.role == UserRole.COMMISSION
+    """A role that may not see personal data (the Commission) is always on the shared
+    screen: it cannot switch the mode off."""
+    return not actor.can(Right.SEE_PERSONAL_DATA)
 
 
 def presentation_mode() -> bool:
@@ -53,7 +53,7 @@ def render_sidebar(actor: Actor) -> None:
             disabled=forced,
             help="Per a la pantalla compartida de la Comissió Executiva: lletra gran i cap "
             "dada personal de contacte."
-            + (" Sempre activat per al rol de la comissió." if forced else ""),
+            + (f" Sempre activat per al vostre rol ({actor.role_label})." if forced else ""),
         )
         if auth_configured():
             # On the shared screen not even the signed-in person's own name is shown.

@@ -10,16 +10,19 @@ import streamlit as st
 
 from services.access import Actor, Right
 
-# Every page's address, the default (Inici) first: the sign-in gate answers at each of them.
-PAGE_PATHS = (
-    "inici",
-    "seguiment",
-    "grups",
-    "esdeveniments",
-    "mapa",
-    "prioritzacio",
-    "dades",
+# Every page in menu order, the default (Inici) first: its address (module under pages/),
+# title and icon.
+_MENU = (
+    ("inici", "Inici", ":material/home:"),
+    ("seguiment", "Seguiment de membres", ":material/contact_phone:"),
+    ("grups", "Grups de Treball", ":material/groups:"),
+    ("esdeveniments", "Esdeveniments", ":material/event:"),
+    ("mapa", "Mapa territorial", ":material/map:"),
+    ("prioritzacio", "Priorització del pressupost", ":material/balance:"),
+    ("dades", "Dades", ":material/database:"),
 )
+# Every page's address: the sign-in gate answers at each of them.
+PAGE_PATHS = tuple(path for path, _, _ in _MENU)
 # Pages a role needs a right to open. Dades holds the forms, imports, backups and the audit
 # log; a role with none of its rights (the Commission) is never served it.
 _PAGE_RIGHTS: dict[str, frozenset[Right]] = {
@@ -74,34 +77,6 @@ def page(path: str) -> st.Page:
 
 def _all_pages() -> dict[str, st.Page]:
     return {
-        "inici": st.Page(
-            _page("inici"), title="Inici", icon=":material/home:", url_path="inici", default=True
-        ),
-        "seguiment": st.Page(
-            _page("seguiment"),
-            title="Seguiment de membres",
-            icon=":material/contact_phone:",
-            url_path="seguiment",
-        ),
-        "grups": st.Page(
-            _page("grups"), title="Grups de Treball", icon=":material/groups:", url_path="grups"
-        ),
-        "esdeveniments": st.Page(
-            _page("esdeveniments"),
-            title="Esdeveniments",
-            icon=":material/event:",
-            url_path="esdeveniments",
-        ),
-        "mapa": st.Page(
-            _page("mapa"), title="Mapa territorial", icon=":material/map:", url_path="mapa"
-        ),
-        "prioritzacio": st.Page(
-            _page("prioritzacio"),
-            title="Priorització del pressupost",
-            icon=":material/balance:",
-            url_path="prioritzacio",
-        ),
-        "dades": st.Page(
-            _page("dades"), title="Dades", icon=":material/database:", url_path="dades"
-        ),
+        path: st.Page(_page(path), title=title, icon=icon, url_path=path, default=index == 0)
+        for index, (path, title, icon) in enumerate(_MENU)
     }

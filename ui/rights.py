@@ -8,6 +8,7 @@ no form, no write button and no editor.
 from __future__ import annotations
 
 from services.access import Right
+from ui.layout import presentation_mode
 from ui.viewer import current_actor
 
 
@@ -15,3 +16,9 @@ def may(right: Right) -> bool:
     """Whether the viewer's role has ``right`` (``Right.EDIT_NETWORK`` for the network's
     forms, ``Right.EDIT_PLAN`` for the plan and the scenarios)."""
     return current_actor().can(right)
+
+
+def offers_forms(right: Right = Right.EDIT_NETWORK) -> bool:
+    """Whether a page offers the forms that need ``right``: not to a role without it (the
+    Commission), nor on the shared screen, whoever is presenting."""
+    return may(right) and not presentation_mode()

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import pandas as pd
@@ -8,6 +8,7 @@ import pandas as pd
 from services.formatting import (
     fmt_date,
     fmt_date_column,
+    fmt_datetime,
     fmt_eur,
     fmt_long_date,
     fmt_number,
@@ -55,3 +56,7 @@ def test_column_formats_match_the_single_value_ones() -> None:
     ]
     ratios = pd.Series([0.456, None, 1.0])
     assert fmt_percent_column(ratios).tolist() == [fmt_percent(0.456), "", fmt_percent(1.0)]
+
+
+def test_a_moment_reads_as_catalan_date_and_time() -> None:
+    assert fmt_datetime(datetime(2026, 11, 23, 9, 5)) == "23/11/2026 09:05"
