@@ -9,6 +9,7 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
+from db.data_version import Area, reads
 from db.models import (
     Advisory,
     AdvisoryKind,
@@ -26,6 +27,7 @@ from services.labels import ADVISORY_KIND, ADVISORY_STATUS, REFERRAL
 OPEN_STATUSES = (AdvisoryStatus.REQUESTED, AdvisoryStatus.IN_PROGRESS)
 
 
+@reads(Area.MEMBERS, Area.REFERENCE)
 def needs_by_quarter(*, session: Session, today: date, quarters: int = 8) -> pd.DataFrame:
     """Needs detected per topic and calendar quarter, over the last ``quarters`` quarters."""
     first_quarter_month = 3 * ((today.month - 1) // 3) + 1
@@ -46,6 +48,7 @@ def needs_by_quarter(*, session: Session, today: date, quarters: int = 8) -> pd.
     return frame.groupby(["quarter", "topic"]).size().reset_index(name="needs")
 
 
+@reads(Area.MEMBERS)
 def referrals_without_follow_up(*, session: Session, today: date) -> pd.DataFrame:
     """Referrals made at a contact after which the member was never contacted again."""
     later = aliased(Interaction)
@@ -73,6 +76,7 @@ def referrals_without_follow_up(*, session: Session, today: date) -> pd.DataFram
     return frame
 
 
+@reads(Area.MEMBERS, Area.REFERENCE)
 def open_advisories(*, session: Session) -> pd.DataFrame:
     """Open advisory and mentoring requests, by topic and status."""
     rows = session.execute(
@@ -90,6 +94,7 @@ def open_advisories(*, session: Session) -> pd.DataFrame:
     return frame
 
 
+@reads(Area.MEMBERS)
 def mentor_pairs(*, session: Session, today: date) -> pd.DataFrame:
     """Active mentee members and their mentor municipality (municipi mentor)."""
     mentor = aliased(Member)
@@ -120,6 +125,7 @@ class CcprBag:
         return self.used_hours / self.bag_hours if self.bag_hours else 0.0
 
 
+@reads(Area.MEMBERS, Area.REFERENCE)
 def ccpr_bag(*, session: Session, year: int, bag_hours: float) -> CcprBag:
     """Hours of the CCPR expert service used in ``year`` (not cancelled), and by whom, against
     a bag of ``bag_hours``: the caller passes ``settings.ccpr_bag_hours``, so the cached

@@ -18,6 +18,7 @@ import pandas as pd
 from sqlalchemy import func, insert, inspect, select
 from sqlalchemy.orm import Session
 
+from db.data_version import Area, reads
 from db.models import AuditAction, AuditLog
 from services.access import Right, needs
 from services.frames import frame_of
@@ -213,6 +214,7 @@ class AuditOptions:
     users: tuple[str, ...]
 
 
+@reads(Area.AUDIT)
 @needs(Right.READ_AUDIT)
 def audit_options(*, session: Session) -> AuditOptions:
     """The tables and users that appear in the log, for the filters."""
@@ -221,6 +223,7 @@ def audit_options(*, session: Session) -> AuditOptions:
     return AuditOptions(tables=tuple(sorted(tables)), users=tuple(sorted(users)))
 
 
+@reads(Area.AUDIT)
 @needs(Right.READ_AUDIT)
 def audit_entries(
     *,

@@ -60,6 +60,7 @@ from sqlalchemy.types import TypeDecorator
 
 import db.models  # noqa: F401 (registers every table in the metadata)
 from db.base import Base
+from db.data_version import Area, reads
 from services.access import Actor, Right, needs, require
 from services.errors import ValidationError
 from services.frames import frame_of
@@ -120,6 +121,7 @@ def _revision(session: Session) -> str | None:
     return MigrationContext.configure(session.connection()).get_current_revision()
 
 
+@reads(*Area)  # every table
 @needs(Right.BACKUP)
 def row_counts(*, session: Session) -> pd.DataFrame:
     """Rows per table, for the backup page: ``table``, ``rows``, ``reference`` (shipped
@@ -413,6 +415,7 @@ def restore_xlsx(*, session: Session, data: bytes, actor: Actor) -> RestoreResul
     )
 
 
+@reads(*Area)  # every table
 @needs(Right.BACKUP)
 def non_empty_tables(*, session: Session) -> tuple[tuple[str, int], ...]:
     """The tables (besides reference data) that have rows: a restore needs none."""

@@ -15,6 +15,7 @@ import pandas as pd
 from sqlalchemy import ColumnElement, Subquery, func, select
 from sqlalchemy.orm import Session
 
+from db.data_version import Area, reads
 from db.models import (
     Comarca,
     Event,
@@ -120,6 +121,7 @@ EVENT_COLUMNS = [
 ]
 
 
+@reads(Area.EVENTS, Area.WORK_GROUPS, Area.REFERENCE)
 def events_table(*, session: Session, today: date, filters: EventFilter) -> pd.DataFrame:
     """The filtered events, newest first, each with its registrations by status, attendance
     rate (attended / registrations not cancelled; empty before the event), members
@@ -226,6 +228,7 @@ def events_table(*, session: Session, today: date, filters: EventFilter) -> pd.D
     return frame[EVENT_COLUMNS]
 
 
+@reads(Area.MEMBERS, Area.EVENTS, Area.REFERENCE)
 def first_time_members(*, session: Session, event_id: int, today: date) -> pd.DataFrame:
     """Members whose first attended XMESS activity was this event."""
     first = _first_attendances(today)
@@ -249,6 +252,7 @@ class TerritoryAttendance:
     by_comarca: pd.DataFrame
 
 
+@reads(Area.MEMBERS, Area.EVENTS, Area.REFERENCE)
 def attendance_by_territory(
     *, session: Session, today: date, filters: EventFilter, event_id: int | None = None
 ) -> TerritoryAttendance:
@@ -312,6 +316,7 @@ MEMBER_COLUMNS = [
 ]
 
 
+@reads(Area.MEMBERS, Area.EVENTS, Area.REFERENCE)
 def member_attendance(*, session: Session, today: date, filters: EventFilter) -> pd.DataFrame:
     """Per active member, over the filtered events already held: events registered for (not
     cancelled), attended, no-shows, attendance rate, and the last XMESS activity it attended
@@ -408,6 +413,7 @@ class ThematicDays:
         return self.max_count is not None and self.scheduled > self.max_count
 
 
+@reads(Area.EVENTS, Area.PLAN)
 def thematic_days(*, session: Session, today: date, year: int) -> ThematicDays:
     cap = session.get(PlanCap, (year, THEMATIC_CAP_GROUP))
     days = session.execute(
@@ -435,6 +441,7 @@ def thematic_days(*, session: Session, today: date, year: int) -> ThematicDays:
     )
 
 
+@reads(Area.EVENTS)
 def event_years(*, session: Session) -> list[int]:
     """Years with events, newest first."""
     bounds = session.execute(select(func.min(Event.held_on), func.max(Event.held_on))).one()
@@ -446,10 +453,12 @@ def event_years(*, session: Session) -> list[int]:
     return list(range(last.year, first.year - 1, -1))
 
 
+@reads(Area.REFERENCE)
 def province_names(*, session: Session) -> list[str]:
     return list(session.scalars(select(Province.name).order_by(Province.name)).all())
 
 
+@reads(Area.MEMBERS, Area.EVENTS, Area.REFERENCE)
 def event_registrations(*, session: Session, event_id: int) -> pd.DataFrame:
     """The event's registrations for check-in: member, person (when known), status."""
     rows = session.execute(
@@ -491,6 +500,7 @@ def event_registrations(*, session: Session, event_id: int) -> pd.DataFrame:
     return frame
 
 
+@reads(Area.EVENTS, Area.REFERENCE)
 def event_facts(*, session: Session, event_id: int) -> dict[str, object] | None:
     """Title, date, kind, format (codes) and place of one event, or None when it does not
     exist."""
@@ -655,6 +665,7 @@ def register(*, session: Session, form: RegistrationForm, today: date, actor: Ac
     return registration.id
 
 
+@reads(Area.EVENTS)
 def checkin_options(*, session: Session, today: date, days: int = 120) -> pd.DataFrame:
     """Events of every kind within ``days`` of today, for the check-in picker: newest first,
     with ``default`` marking the latest one already held (or about to be, today)."""
@@ -671,6 +682,7 @@ def checkin_options(*, session: Session, today: date, days: int = 120) -> pd.Dat
     return frame
 
 
+@reads(Area.MEMBERS)
 def person_options(*, session: Session, member_id: int) -> pd.DataFrame:
     """The member's active persons, who can be registered on its behalf (``register`` refuses
     the others): id, name and role (code)."""

@@ -13,6 +13,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
+from db.data_version import Area, reads
 from db.models import (
     AppUser,
     Comarca,
@@ -82,6 +83,7 @@ def classify(
     return FollowUpStatus.UP_TO_DATE, 0
 
 
+@reads(Area.MEMBERS)
 def onboarding_progress(*, session: Session, today: date) -> pd.DataFrame:
     """One row per active member with a welcome protocol: steps done, progress, stuck."""
     columns = [
@@ -130,6 +132,7 @@ def onboarding_progress(*, session: Session, today: date) -> pd.DataFrame:
     return frame_of(result, columns).sort_values("member").reset_index(drop=True)
 
 
+@reads(Area.MEMBERS, Area.REFERENCE, Area.USERS)
 def member_status(*, session: Session, today: date, cadence: Cadence) -> pd.DataFrame:
     """Every active member with its last contact, next contact due (by ``cadence``, unless the
     last contact set one) and follow-up status, most urgent first. Members who left the

@@ -18,6 +18,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from db.data_version import Area, reads
 from db.models import (
     Advisory,
     AdvisoryKind,
@@ -264,6 +265,7 @@ def _version(*frames: pd.DataFrame, extra: object) -> str:
     return digest.hexdigest()[:16]
 
 
+@reads(Area.MEMBERS, Area.EVENTS, Area.REFERENCE, Area.USERS)
 def map_layers(*, session: Session, today: date, cadence: Cadence) -> MapLayers:
     """The whole territory (all provinces) as of ``today``; events of ``today``'s year;
     members' follow-up status by ``cadence`` (the page passes the configured one, so the

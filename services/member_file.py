@@ -11,6 +11,7 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
+from db.data_version import Area, reads
 from db.models import (
     Advisory,
     AppUser,
@@ -65,6 +66,7 @@ class MemberProfile:
     onboarding: tuple[tuple[str, str, date | None], ...]
 
 
+@reads(Area.MEMBERS)
 def member_options(*, session: Session, today: date) -> pd.DataFrame:
     """Active members for pickers: id and name, alphabetical."""
     rows = session.execute(
@@ -73,6 +75,7 @@ def member_options(*, session: Session, today: date) -> pd.DataFrame:
     return frame_of(rows, ["member_id", "member"])
 
 
+@reads(Area.MEMBERS, Area.WORK_GROUPS, Area.REFERENCE, Area.USERS)
 def member_profile(*, session: Session, member_id: int, today: date) -> MemberProfile | None:
     mentor = aliased(Member)
     row = session.execute(
@@ -133,6 +136,7 @@ def member_profile(*, session: Session, member_id: int, today: date) -> MemberPr
     )
 
 
+@reads(Area.MEMBERS)
 def member_persons(*, session: Session, member_id: int) -> pd.DataFrame:
     rows = session.execute(
         select(
@@ -159,6 +163,7 @@ def member_persons(*, session: Session, member_id: int) -> pd.DataFrame:
     return frame
 
 
+@reads(Area.MEMBERS, Area.REFERENCE, Area.USERS)
 def member_timeline(*, session: Session, member_id: int) -> pd.DataFrame:
     """Interactions, newest first, with needs, referral and the agreed next contact."""
     staff = aliased(AppUser)
@@ -208,6 +213,7 @@ def member_timeline(*, session: Session, member_id: int) -> pd.DataFrame:
     return frame
 
 
+@reads(Area.MEMBERS, Area.REFERENCE)
 def member_advisories(*, session: Session, member_id: int) -> pd.DataFrame:
     mentor = aliased(Member)
     rows = session.execute(
@@ -232,6 +238,7 @@ def member_advisories(*, session: Session, member_id: int) -> pd.DataFrame:
     return frame
 
 
+@reads(Area.EVENTS)
 def member_events(*, session: Session, member_id: int, today: date) -> pd.DataFrame:
     """Events the member attended, newest first."""
     rows = session.execute(
@@ -254,6 +261,7 @@ def _month_start(day: date) -> date:
     return day.replace(day=1)
 
 
+@reads(Area.MEMBERS)
 def contacts_per_month(*, session: Session, today: date, months: int = 24) -> pd.DataFrame:
     """Contacts per calendar month over the last ``months`` months, zero months included."""
     first = _month_start(today)
@@ -267,6 +275,7 @@ def contacts_per_month(*, session: Session, today: date, months: int = 24) -> pd
     return pd.DataFrame({"month": starts, "contacts": [counts[m.date()] for m in starts]})
 
 
+@reads(Area.MEMBERS, Area.REFERENCE)
 def needs_by_topic(*, session: Session, today: date, months: int = 12) -> pd.DataFrame:
     """Needs detected per topic over the last ``months`` months, every topic listed."""
     since = today - timedelta(days=round(months * 30.44))
@@ -285,6 +294,7 @@ def needs_by_topic(*, session: Session, today: date, months: int = 12) -> pd.Dat
     return frame_of(rows, ["topic", "needs"])
 
 
+@reads(Area.USERS)
 def staff_options(*, session: Session) -> pd.DataFrame:
     """Active staff who can own a relationship or log a contact (not the Commission)."""
     rows = session.execute(
@@ -295,6 +305,7 @@ def staff_options(*, session: Session) -> pd.DataFrame:
     return frame_of(rows, ["staff_id", "staff"])
 
 
+@reads(Area.REFERENCE)
 def topic_options(*, session: Session) -> pd.DataFrame:
     rows = session.execute(select(Topic.code, Topic.name).order_by(Topic.id)).all()
     return frame_of(rows, ["code", "name"])

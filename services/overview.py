@@ -9,6 +9,7 @@ import pandas as pd
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from db.data_version import Area, reads
 from db.models import (
     Event,
     EventKind,
@@ -50,6 +51,7 @@ class HeadlineFigures:
         return self.conveni_cost_eur / self.plan_cost_eur if self.plan_cost_eur else 0.0
 
 
+@reads(Area.MEMBERS, Area.EVENTS, Area.PLAN)
 def headline_figures(*, session: Session, today: date) -> HeadlineFigures:
     active = active_member_clause(today)
     active_members = session.scalar(select(func.count()).where(active)) or 0
@@ -114,6 +116,7 @@ def headline_figures(*, session: Session, today: date) -> HeadlineFigures:
     )
 
 
+@reads(Area.MEMBERS, Area.REFERENCE)
 def members_by_province(*, session: Session, today: date) -> pd.DataFrame:
     """Active members per province (all four provinces, zero included)."""
     counts = (
@@ -131,6 +134,7 @@ def members_by_province(*, session: Session, today: date) -> pd.DataFrame:
     return frame_of(rows, ["province", "members"])
 
 
+@reads(Area.EVENTS, Area.REFERENCE)
 def upcoming_events(*, session: Session, today: date, days: int = 14) -> pd.DataFrame:
     """Network events (work-group sessions included) in the next ``days`` days."""
     registered = (
@@ -176,6 +180,7 @@ class QuarterChange:
     attendances_before: int
 
 
+@reads(Area.MEMBERS, Area.EVENTS)
 def quarter_change(*, session: Session, today: date) -> QuarterChange:
     quarter_ago = today - timedelta(days=QUARTER_DAYS)
     half_year_ago = quarter_ago - timedelta(days=QUARTER_DAYS)

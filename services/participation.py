@@ -21,6 +21,7 @@ import pandas as pd
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from db.data_version import Area, reads
 from db.models import (
     Comarca,
     Event,
@@ -112,6 +113,7 @@ def _windows(today: date) -> tuple[date, date]:
     return current_start, current_start - timedelta(days=WINDOW_DAYS)
 
 
+@reads(Area.MEMBERS, Area.EVENTS, Area.REFERENCE)
 def participation_index(*, session: Session, today: date) -> pd.DataFrame:
     """One row per active member: its counts over the last 12 months, its index (0-100), the
     same over the 12 months before (``previous_*``) and ``change`` (index − previous_index).

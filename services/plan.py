@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
+from db.data_version import Area, reads
 from db.models import AuditAction, PlanActivity, PlanActivityDependency, PlanCap
 from services.access import Actor, Right, require
 from services.audit import json_value, record_change
@@ -68,6 +69,7 @@ _FALSE = {"0", "false", "no", "n", "fals", ""}
 # --- Reading ---------------------------------------------------------------------------------
 
 
+@reads(Area.PLAN)
 def plan_years(*, session: Session) -> list[int]:
     """Years that have plan activities, oldest first."""
     return list(session.scalars(select(PlanActivity.year).distinct().order_by(PlanActivity.year)))
@@ -99,6 +101,7 @@ def _requirements(session: Session, year: int) -> dict[int, list[str]]:
     return {activity_id: sorted(required) for activity_id, required in needs.items()}
 
 
+@reads(Area.PLAN)
 def plan_caps(*, session: Session, year: int) -> dict[str, int]:
     return dict(
         session.execute(
@@ -109,6 +112,7 @@ def plan_caps(*, session: Session, year: int) -> dict[str, int]:
     )
 
 
+@reads(Area.PLAN)
 def plan_model(*, session: Session, year: int) -> Plan:
     """The year's plan as the optimiser reads it (activities in axis and code order)."""
     needs = _requirements(session, year)
@@ -131,6 +135,7 @@ def plan_model(*, session: Session, year: int) -> Plan:
     return Plan(activities=activities, caps=tuple(plan_caps(session=session, year=year).items()))
 
 
+@reads(Area.PLAN)
 def plan_table(*, session: Session, year: int) -> pd.DataFrame:
     """The editor's table: one row per activity, with its ``id`` and ``version``."""
     needs = _requirements(session, year)

@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from db.data_version import Area, reads
 from db.models import (
     AppUser,
     AuditAction,
@@ -120,6 +121,7 @@ PERSON_LABELS = {
 # --- Reading for the forms ------------------------------------------------------------------
 
 
+@reads(Area.MEMBERS)
 def member_options(*, session: Session) -> pd.DataFrame:
     """Every member (who left too), to pick one to edit or as a mentor: ``member_id``,
     ``member``."""
@@ -127,6 +129,7 @@ def member_options(*, session: Session) -> pd.DataFrame:
     return frame_of(rows, ["member_id", "member"])
 
 
+@reads(Area.REFERENCE)
 def municipality_options(*, session: Session) -> pd.DataFrame:
     """``ine_code``, ``municipality``, by name."""
     rows = session.execute(
@@ -135,6 +138,7 @@ def municipality_options(*, session: Session) -> pd.DataFrame:
     return frame_of(rows, ["ine_code", "municipality"])
 
 
+@reads(Area.USERS)
 def staff_options(*, session: Session) -> pd.DataFrame:
     """``user_id``, ``name``, by name: the team (inactive accounts too, so a member owned by
     someone who left still shows its owner), never the Commission, who follows no member."""
@@ -146,6 +150,7 @@ def staff_options(*, session: Session) -> pd.DataFrame:
     return frame_of(rows, ["user_id", "name"])
 
 
+@reads(Area.MEMBERS)
 def person_options(*, session: Session, member_id: int) -> pd.DataFrame:
     """The member's persons: ``person_id``, ``name``, ``email``."""
     rows = session.execute(
@@ -164,6 +169,7 @@ def _person_form(person: Person) -> PersonForm:
     return PersonForm(**{f.name: getattr(person, f.name) for f in fields(PersonForm)})
 
 
+@reads(Area.MEMBERS)
 def member_record(*, session: Session, member_id: int) -> MemberRecord | None:
     member = session.get(Member, member_id)
     if member is None:
@@ -171,6 +177,7 @@ def member_record(*, session: Session, member_id: int) -> MemberRecord | None:
     return MemberRecord(member.id, member.version, _member_form(member))
 
 
+@reads(Area.MEMBERS)
 def person_record(*, session: Session, person_id: int) -> PersonRecord | None:
     person = session.get(Person, person_id)
     if person is None:

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from db.data_version import Area, reads
 from db.models import (
     AppUser,
     AuditAction,
@@ -309,6 +310,7 @@ def scenario_detail(*, session: Session, scenario_id: int) -> ScenarioDetail | N
     )
 
 
+@reads(Area.PLAN, Area.SCENARIOS)
 def list_scenarios(*, session: Session, year: int) -> pd.DataFrame:
     """The saved scenarios of ``year``, newest first, with what they fund."""
     funded = (
@@ -394,6 +396,7 @@ CHANGE_COLUMNS = [
 ]  # fmt: skip
 
 
+@reads(Area.PLAN, Area.SCENARIOS, Area.AUDIT)
 def compare_scenarios(*, session: Session, left_id: int, right_id: int) -> Comparison | None:
     """Two scenarios side by side and what changes from the first (A) to the second (B)."""
     left = scenario_detail(session=session, scenario_id=left_id)
@@ -477,6 +480,7 @@ def _axis_sheet(detail: ScenarioDetail) -> pd.DataFrame:
     )
 
 
+@reads(Area.PLAN, Area.SCENARIOS, Area.AUDIT)
 def scenario_workbook(*, session: Session, scenario_id: int, with_notes: bool = True) -> bytes:
     """The scenario for the minutes: its inputs and totals, every decision, totals by axis.
 

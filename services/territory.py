@@ -11,6 +11,7 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from db.data_version import Area, reads
 from db.models import Comarca, Member, Municipality, Province
 from db.reference_data import REFERENCE_DIR
 from services.clauses import active_member_clause
@@ -49,6 +50,7 @@ def comarca_geometries() -> dict[str, dict[str, Any]]:
     }
 
 
+@reads(Area.MEMBERS, Area.REFERENCE)
 def comarca_presence(*, session: Session, today: date) -> pd.DataFrame:
     """One row per comarca with municipalities: its province, municipalities, population and
     active members (``PRESENCE_COLUMNS``), by comarca name."""
@@ -85,6 +87,7 @@ def comarca_presence(*, session: Session, today: date) -> pd.DataFrame:
     return frame_of(rows, PRESENCE_COLUMNS)
 
 
+@reads(Area.REFERENCE)
 def municipalities(*, session: Session) -> pd.DataFrame:
     """The 947 municipalities with their comarca, province, population and point
     (``MUNICIPALITY_COLUMNS``), by name."""

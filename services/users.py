@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from db.data_version import Area, reads
 from db.models import AppUser, UserRole
 from services.access import Actor, Right, needs, require
 from services.audit import add_audited, local_time, snapshot, update_audited
@@ -89,6 +90,7 @@ _ROLE_NAMES: dict[str, UserRole] = {
 }
 
 
+@reads(Area.USERS)  # a sign-in changes it too: the last sign-in is part of the list
 @needs(Right.MANAGE_USERS)
 def list_users(*, session: Session) -> pd.DataFrame:
     """Everyone on the list, active first, by name: ``user_id``, ``email``, ``full_name``,

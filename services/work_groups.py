@@ -15,6 +15,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from db.data_version import Area, reads
 from db.models import (
     Comarca,
     Event,
@@ -189,6 +190,7 @@ GROUP_COLUMNS = [
 ]
 
 
+@reads(Area.MEMBERS, Area.EVENTS, Area.WORK_GROUPS)
 def group_overview(*, session: Session, today: date) -> pd.DataFrame:
     """One row per work group: status, members enrolled today, sessions held in the last 12
     months, their average attendance rate, members who attended at least once in 12 months,
@@ -268,6 +270,7 @@ def group_overview(*, session: Session, today: date) -> pd.DataFrame:
     return frame
 
 
+@reads(Area.MEMBERS, Area.EVENTS, Area.WORK_GROUPS)
 def quarterly_trend(
     *, session: Session, today: date, quarters: int = TREND_QUARTERS
 ) -> pd.DataFrame:
@@ -308,6 +311,7 @@ MATRIX_COLUMNS = [
 ]
 
 
+@reads(Area.MEMBERS, Area.EVENTS, Area.WORK_GROUPS, Area.REFERENCE)
 def attendance_matrix(*, session: Session, today: date) -> pd.DataFrame:
     """Member × group over the last 12 months, for the heatmap: one row per pair where the
     member is enrolled today or attended a session. ``sessions`` counts the group's sessions
@@ -356,6 +360,7 @@ def attendance_matrix(*, session: Session, today: date) -> pd.DataFrame:
     return frame[MATRIX_COLUMNS].sort_values(["member", "work_group"]).reset_index(drop=True)
 
 
+@reads(Area.MEMBERS, Area.WORK_GROUPS, Area.REFERENCE)
 def members_without_group(*, session: Session, today: date) -> pd.DataFrame:
     """Active members enrolled in no active work group today (a membership of a suspended
     group, such as Finançament, does not count: the group does not meet)."""
@@ -379,6 +384,7 @@ def members_without_group(*, session: Session, today: date) -> pd.DataFrame:
     return frame_of(rows, columns=["member_id", "member", "comarca", "province", "joined_on"])
 
 
+@reads(Area.WORK_GROUPS)
 def group_options(*, session: Session) -> pd.DataFrame:
     rows = session.execute(
         select(WorkGroup.id, WorkGroup.name, WorkGroup.status).order_by(WorkGroup.name)
@@ -389,6 +395,7 @@ def group_options(*, session: Session) -> pd.DataFrame:
     return frame
 
 
+@reads(Area.MEMBERS, Area.EVENTS, Area.WORK_GROUPS, Area.REFERENCE)
 def group_members(*, session: Session, work_group_id: int, today: date) -> pd.DataFrame:
     """Members enrolled in the group today, with their sessions attended in 12 months and
     their last attendance (ever)."""
@@ -434,6 +441,7 @@ def group_members(*, session: Session, work_group_id: int, today: date) -> pd.Da
     return frame
 
 
+@reads(Area.EVENTS, Area.REFERENCE)
 def group_sessions(*, session: Session, work_group_id: int, today: date) -> pd.DataFrame:
     """The group's sessions (newest first) with format, place and attendees."""
     rows = session.execute(
@@ -669,6 +677,7 @@ def record_session(*, session: Session, form: SessionForm, today: date, actor: A
     return event.id
 
 
+@reads(Area.REFERENCE)
 def place_options(*, session: Session) -> pd.DataFrame:
     """Municipalities for the place of an in-person session: code, name and comarca."""
     rows = session.execute(

@@ -12,7 +12,6 @@ from typing import Any
 import streamlit as st
 
 from services.errors import ConcurrentEditError
-from ui.data import clear_caches
 from ui.widgets import pick
 from ui.writes import write
 
@@ -65,8 +64,7 @@ def reopen_button(prefix: str) -> None:
     if st.session_state.get(f"{prefix}_conflict") and st.button(
         "Torna a obrir amb els valors actuals", key=f"{prefix}_reopen", icon=":material/refresh:"
     ):
-        # The cached read is what the form saw first; the reopened form must see the new one.
-        clear_caches()
+        # The colleague's save changed the data version: the rerun reads the new values.
         forget(prefix)
         st.rerun()
 

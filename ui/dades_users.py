@@ -13,7 +13,7 @@ from services import users
 from services.access import ROLE_LABELS
 from services.formatting import fmt_datetime, fmt_number
 from ui.dades_forms import forget
-from ui.data import fresh_read
+from ui.data import query
 from ui.tables import data_table
 from ui.widgets import id_labels, pick
 from ui.writes import write
@@ -50,8 +50,7 @@ def _readable(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def users_section() -> None:
-    # Read fresh: a sign-in updates the last sign-in without a write, so no cache is cleared.
-    listed = fresh_read(users.list_users)
+    listed = query(users.list_users)
     st.markdown(
         "Les persones que poden iniciar la sessió, amb el correu del compte de l'organització. "
         "Aquí no es guarda cap contrasenya: la comprova el proveïdor d'identitat."

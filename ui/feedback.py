@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 import streamlit as st
 
+from db.problems import DatabaseProblem
 from services.formatting import fmt_number
-from ui.data import clear_caches
+
+_LOG = logging.getLogger(__name__)
 
 _FLASH_KEY = "flash_message"
 # A refusal lists this many reasons; an import's preview table holds them all.
@@ -31,9 +34,15 @@ def show_refusal(title: str, messages: Sequence[str]) -> None:
     st.error(f"{title}\n{body}", icon=":material/error:")
 
 
+def show_database_problem(title: str, problem: DatabaseProblem) -> None:
+    """Why nothing was written when the database itself failed: what it means and what to
+    do, in Catalan; the driver's words go to the server's log, not to the page."""
+    _LOG.warning("%s (%s)", problem.english, problem.detail)
+    st.error(f"{title}\n\n{problem.catalan}", icon=":material/database:")
+
+
 def after_write(message: str) -> None:
-    """Clear every cached figure (no page may show stale data), leave ``message`` for the
-    next run and rerun."""
-    clear_caches()
+    """Leave ``message`` for the next run and rerun. The write changed its areas' data
+    versions in the database, so that run reads them anew (``ui.data``): nothing to clear."""
     st.session_state[_FLASH_KEY] = message
     st.rerun()

@@ -8,15 +8,19 @@ from decimal import Decimal
 
 import streamlit as st
 
+from db.data_version import Area, DataVersions
 from services import optimiser, scenarios
 from services.errors import ValidationError
 from services.formatting import fmt_eur
 from services.optimiser import CRITERIA, CRITERIA_LABELS, Inputs, Plan, Solution, Weights
 from services.plan import plan_model
 from settings import database_url
-from ui.data import query
+from ui.data import data_key, query
 from ui.feedback import show_refusal
 from ui.writes import write
+
+# The database's URL and its plan's data version.
+PlanSource = tuple[str, DataVersions]
 
 CONVENI_KEY = "prioritzacio_conveni"
 BUDGET_KEY = "prioritzacio_budget"
@@ -98,9 +102,15 @@ def scenario_inputs(plan: Plan) -> scenarios.ScenarioInputs:
 # --- Cached solves ---------------------------------------------------------------------------
 
 
+def plan_source() -> PlanSource:
+    """The database and the version of its plan: what the what-if's cached answers are
+    valid for (a logged contact or a saved scenario leaves them cached)."""
+    return database_url(), data_key(Area.PLAN)
+
+
 @st.cache_data(show_spinner=False, max_entries=500)
-def cached_solution(url: str, year: int, inputs: Inputs) -> Solution:
-    """The optimiser's answer for ``inputs``, once per database, year and inputs."""
+def cached_solution(source: PlanSource, year: int, inputs: Inputs) -> Solution:
+    """The optimiser's answer for ``inputs``, once per plan version, year and inputs."""
     return optimiser.solve(query(plan_model, year=year), inputs)
 
 
@@ -122,7 +132,7 @@ def refused(error: Exception) -> None:
 def solution(year: int, inputs: Inputs) -> Solution | None:
     """The optimiser's answer (cached by inputs), or None after saying why there is none."""
     try:
-        return cached_solution(database_url(), year, inputs)
+        return cached_solution(plan_source(), year, inputs)
     except (ValidationError, RuntimeError) as error:
         refused(error)
         return None

@@ -15,9 +15,8 @@ from services.errors import ValidationError
 from services.formatting import fmt_eur, fmt_number
 from services.optimiser import Gain, Inputs, Plan
 from services.plan import plan_model
-from settings import database_url
 from ui.data import query
-from ui.prioritisation import cached_solution, refused
+from ui.prioritisation import PlanSource, cached_solution, plan_source, refused
 
 EXTRA_KEY = "prioritzacio_extra"
 DEFAULT_EXTRA_EUR = 10_000.0
@@ -28,20 +27,20 @@ SERIES = {"value": "Valor total", "conveni_value": "Valor vinculat al Conveni"}
 
 
 @st.cache_data(show_spinner=False, max_entries=100)
-def _frontier(url: str, year: int, inputs: Inputs) -> pd.DataFrame:
+def _frontier(source: PlanSource, year: int, inputs: Inputs) -> pd.DataFrame:
     return optimiser.frontier(query(plan_model, year=year), inputs)
 
 
 @st.cache_data(show_spinner=False, max_entries=100)
-def _frontier_spec(url: str, year: int, inputs: Inputs) -> dict[str, Any]:
+def _frontier_spec(source: PlanSource, year: int, inputs: Inputs) -> dict[str, Any]:
     # Altair validates its whole schema on every build (~50 ms): build the Vega-Lite spec
     # once per scenario, like the frontier itself.
-    return frontier_chart(_frontier(url, year, inputs)).to_dict()
+    return frontier_chart(_frontier(source, year, inputs)).to_dict()
 
 
 @st.cache_data(show_spinner=False, max_entries=200)
-def _gain(url: str, year: int, inputs: Inputs, extra_eur: Decimal) -> Gain | None:
-    now = cached_solution(url, year, inputs)  # cached: the page has just drawn it
+def _gain(source: PlanSource, year: int, inputs: Inputs, extra_eur: Decimal) -> Gain | None:
+    now = cached_solution(source, year, inputs)  # cached: the page has just drawn it
     return optimiser.what_more_buys(query(plan_model, year=year), inputs, extra_eur, now=now)
 
 
@@ -117,7 +116,7 @@ def _gain_text(plan: Plan, gain: Gain) -> str:
 def show_frontier(year: int, plan: Plan, inputs: Inputs) -> None:
     st.subheader("Què compra cada euro")
     try:
-        frame = _frontier(database_url(), year, inputs)
+        frame = _frontier(plan_source(), year, inputs)
     except (ValidationError, RuntimeError) as error:
         refused(error)
         return
@@ -127,7 +126,7 @@ def show_frontier(year: int, plan: Plan, inputs: Inputs) -> None:
             "hores de l'equip, sigui quin sigui el pressupost."
         )
         return
-    st.vega_lite_chart(spec=_frontier_spec(database_url(), year, inputs), width="stretch")
+    st.vega_lite_chart(spec=_frontier_spec(plan_source(), year, inputs), width="stretch")
     st.caption(
         f"Del mínim obligatori ({fmt_eur(frame['budget_eur'].min(), 0)}) al pressupost que "
         f"finança tot el que és possible ({fmt_eur(frame['budget_eur'].max(), 0)}), amb les "
@@ -144,7 +143,7 @@ def show_frontier(year: int, plan: Plan, inputs: Inputs) -> None:
     )
     if extra and extra > 0:
         try:
-            gain = _gain(database_url(), year, inputs, Decimal(str(round(extra, 2))))
+            gain = _gain(plan_source(), year, inputs, Decimal(str(round(extra, 2))))
         except (ValidationError, RuntimeError) as error:
             refused(error)
             return

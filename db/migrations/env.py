@@ -8,6 +8,7 @@ from sqlalchemy import Connection
 
 import db.models  # noqa: F401  (registers every table on the metadata)
 from db.base import Base
+from db.data_version import include_in_comparison
 from db.session import make_engine
 from settings import database_url
 
@@ -22,6 +23,8 @@ def _run(connection: Connection) -> None:
         # SQLite cannot ALTER most things in place; batch mode rebuilds the table instead.
         render_as_batch=True,
         compare_type=True,
+        # The data versions' bookkeeping table is the migrations' own, not a model's.
+        include_name=include_in_comparison,
     )
     with context.begin_transaction():
         context.run_migrations()

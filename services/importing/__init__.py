@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from db.data_version import Area, reads
 from services.access import Actor, Right, needs, require
 from services.errors import ValidationError
 from services.frames import frame_of
@@ -304,6 +305,7 @@ def _preview(plan: _Plan) -> ImportPreview:
     )
 
 
+@reads(Area.MEMBERS, Area.REFERENCE, Area.USERS)
 @needs(Right.IMPORT)
 def preview_import(
     *, session: Session, kind: str, data: bytes, file_name: str, today: date
@@ -320,9 +322,11 @@ def _write(session: Session, plan: _Plan, username: str) -> None:
     try:
         plan.importer.write(plan.rows, username)
         session.flush()
-    except SQLAlchemyError as error:
+    except IntegrityError as error:
         # Checks run first, so this is a race (someone wrote the same row meanwhile) or a
         # rule we do not check: refuse the whole file, the caller's transaction rolls back.
+        # Any other database failure (locked, read-only, full) is not the file's fault: it
+        # goes up as it is, for the caller to say what it means (db.problems).
         detail = str(getattr(error, "orig", None) or error).splitlines()[0][:300]
         raise ValidationError(
             [f"La base de dades ha refusat la importació i no s'ha desat res: {detail}"]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
+
+import ui.data
 
 DASHBOARD = str(Path(__file__).resolve().parents[2] / "dashboard.py")
 
@@ -58,3 +60,12 @@ def app_on(monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
         return run_page(url_path, user=user)
 
     return _run
+
+
+@pytest.fixture(autouse=True)
+def strict_reads() -> Iterator[None]:
+    """Every cached read a page test draws must stay inside the data areas its service
+    declares: a read outside them would be cached under a key that misses changes."""
+    ui.data.strict_reads = True
+    yield
+    ui.data.strict_reads = False
