@@ -19,6 +19,15 @@ variable, a key of the ``[xmess]`` table in ``.streamlit/secrets.toml``, or the 
 ``ccpr_bag_hours``              ``XMESS_CCPR_BAG_HOURS``              50  The work plan's yearly
                                                                           bag of expert CCPR
                                                                           advisory hours
+``write_wait_seconds``          ``XMESS_WRITE_WAIT_SECONDS``          10  How long a write waits
+                                                                          for another one (a long
+                                                                          import) before it is
+                                                                          refused
+``run_log``                     ``XMESS_RUN_LOG``                 (none)  A file that gets one
+                                                                          line per page run (the
+                                                                          page and its server
+                                                                          time): ``make load``
+                                                                          reads it
 ==============================  ===============================  =======  =====================
 
 For example, in ``.streamlit/secrets.toml``::
@@ -26,7 +35,8 @@ For example, in ``.streamlit/secrets.toml``::
     [xmess]
     follow_up_cadence_days = 60
 
-A value that is not a positive whole number, or an unknown key in ``[xmess]``, makes
+``run_log`` is a file path; every other knob is a positive whole number. A value that is not,
+or an unknown key in ``[xmess]``, makes
 ``load_settings`` raise ``ValueError`` naming the knob, in Catalan (the page shows it); the
 dashboard loads the settings before it draws any page, so a bad value stops it at once with
 that message.
@@ -57,9 +67,21 @@ class Settings:
     onboarding_cadence_days: int = 30
     # The work plan's yearly bag of expert CCPR advisory hours for small municipalities.
     ccpr_bag_hours: int = 50
+    # How long a write waits for the database's write lock (SQLite's busy timeout,
+    # PostgreSQL's lock_timeout) while another write, such as a long import, holds it.
+    write_wait_seconds: int = 10
+    # Where to append one line per page run with its server time; "" for nowhere.
+    run_log: str = ""
 
 
 KNOBS = tuple(f.name for f in fields(Settings) if f.name != "database_url")
+# Knobs that hold a text (a path); the others are positive whole numbers.
+TEXT_KNOBS = frozenset({"run_log"})
+# The driver the app installs for PostgreSQL (psycopg 3); hosting providers print the bare
+# ``postgres://`` form, and SQLAlchemy's own default driver for ``postgresql://`` (psycopg2) is
+# not installed.
+_POSTGRES_SCHEMES = ("postgres://", "postgresql://")
+POSTGRES_DRIVER_SCHEME = "postgresql+psycopg://"
 
 
 def knob_variable(knob: str) -> str:
@@ -79,10 +101,21 @@ def _secrets_url(secrets: Mapping[str, Any]) -> str | None:
     return str(url) if url else None
 
 
+def normalise_database_url(url: str) -> str:
+    """``url`` with PostgreSQL's bare schemes (``postgres://``, ``postgresql://``) turned into
+    the installed driver's (``postgresql+psycopg://``); anything else as given, checked later
+    by the engine factory (``db.session.make_engine``)."""
+    url = url.strip()
+    for scheme in _POSTGRES_SCHEMES:
+        if url.lower().startswith(scheme):
+            return POSTGRES_DRIVER_SCHEME + url[len(scheme) :]
+    return url
+
+
 def _database_url(env: Mapping[str, str], secrets: Mapping[str, Any]) -> str:
-    url = env.get("XMESS_DATABASE_URL") or _secrets_url(secrets)
+    url = env.get("XMESS_DATABASE_URL", "").strip() or _secrets_url(secrets)
     if url:
-        return url
+        return normalise_database_url(url)
     return f"sqlite:///{DEFAULT_SQLITE_PATH}"
 
 
@@ -124,24 +157,37 @@ def _knobs_table(secrets: Mapping[str, Any], path: Path) -> Mapping[str, Any]:
     return table
 
 
+def _text(knob: str, value: object, *, source: str) -> str:
+    if not isinstance(value, str):
+        raise ValueError(
+            f"El paràmetre {knob} ha de ser un text (el camí d'un fitxer), però {source} hi "
+            f"posa {value!r}."
+        )
+    return value.strip()
+
+
+def _knob_value(knob: str, value: object, *, source: str) -> int | str:
+    if knob in TEXT_KNOBS:
+        return _text(knob, value, source=source)
+    return _positive_whole_number(knob, value, source=source)
+
+
 def load_settings(
     *, environ: Mapping[str, str] | None = None, secrets: Path = SECRETS_FILE
 ) -> Settings:
     """Every setting, read now (cheap: the environment and one small file), so a test or an
     operator who changes one sees it on the next page run. Raises ``ValueError`` naming the
-    knob when a value is not a positive whole number."""
+    knob when a value is not a positive whole number (or, for ``run_log``, a text)."""
     env = os.environ if environ is None else environ
     stored = _read_secrets(secrets)
     table = _knobs_table(stored, secrets)
-    knobs: dict[str, int] = {}
+    knobs: dict[str, Any] = {}
     for knob in KNOBS:
         variable = knob_variable(knob)
         if env.get(variable, "").strip():
-            knobs[knob] = _positive_whole_number(
+            knobs[knob] = _knob_value(
                 knob, env[variable], source=f"la variable d'entorn {variable}"
             )
         elif knob in table:
-            knobs[knob] = _positive_whole_number(
-                knob, table[knob], source=f"[{KNOBS_TABLE}] de {secrets}"
-            )
+            knobs[knob] = _knob_value(knob, table[knob], source=f"[{KNOBS_TABLE}] de {secrets}")
     return Settings(database_url=_database_url(env, stored), **knobs)

@@ -1,4 +1,4 @@
-"""Schema upgrades and the schema check the app runs on start."""
+"""Schema upgrades and the schema check the app (and every command) runs on start."""
 
 from __future__ import annotations
 
@@ -10,7 +10,10 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
+
+from db.problems import SCHEMA_PROBLEMS, DatabaseProblem, Problem, classify
+from db.session import describe_url
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -57,25 +60,57 @@ def head_revision() -> str | None:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
+def known_revisions() -> frozenset[str]:
+    """Every revision this code's migrations define."""
+    scripts = ScriptDirectory.from_config(alembic_config())
+    return frozenset(revision.revision for revision in scripts.walk_revisions())
+
+
 @dataclass(frozen=True)
 class SchemaStatus:
-    reachable: bool
+    """The database's schema revision against the code's, and what is wrong, if anything:
+    ``problem`` is ``None`` when the database can be used as it is."""
+
     current: str | None
     head: str | None
-    error: str = ""
+    problem: DatabaseProblem | None = None
+
+    @property
+    def reachable(self) -> bool:
+        """The database answered (its schema may still be behind or ahead of the code)."""
+        return self.problem is None or self.problem.problem in SCHEMA_PROBLEMS
 
     @property
     def up_to_date(self) -> bool:
-        return self.reachable and self.current == self.head
+        return self.problem is None
+
+    def require_up_to_date(self) -> None:
+        """Raise the problem, if any: for a command that needs the schema as the code has it."""
+        if self.problem is not None:
+            raise self.problem
 
 
 def schema_status(engine: Engine) -> SchemaStatus:
+    """Connect and compare the database's revision with the code's. Never raises for a
+    database failure: it is classified (``db.problems``) into the status."""
     head = head_revision()
+    database = describe_url(engine.url)
     try:
         with engine.connect() as connection:
             current = MigrationContext.configure(connection).get_current_revision()
-    except SQLAlchemyError as exc:
-        # The driver's own message when there is one (not every SQLAlchemyError wraps one).
-        cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
-        return SchemaStatus(reachable=False, current=None, head=head, error=str(cause))
-    return SchemaStatus(reachable=True, current=current, head=head)
+    except SQLAlchemyError as error:
+        return SchemaStatus(current=None, head=head, problem=classify(error, database=database))
+    if current == head:
+        return SchemaStatus(current=current, head=head)
+    # A revision this code does not know was written by a newer version of the app: migrating
+    # cannot help, and must not be tried. An empty database (no revision) is behind.
+    ahead = current is not None and current not in known_revisions()
+    return SchemaStatus(
+        current=current,
+        head=head,
+        problem=DatabaseProblem(
+            Problem.SCHEMA_AHEAD if ahead else Problem.SCHEMA_BEHIND,
+            database=database,
+            detail=f"database at revision {current or 'none'}, the code needs {head}",
+        ),
+    )

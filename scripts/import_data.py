@@ -8,8 +8,10 @@ restore a full backup (XLSX from the Dades page) into an empty database. FILE is
 or semicolon; UTF-8, with or without BOM, or Windows-1252) or an XLSX workbook.
 
 The report goes to stdout. Exit status: 0 when everything was imported (or, with --dry-run,
-would be), 1 when anything is refused (then nothing at all is written), 2 for bad usage.
-The database is the configured one (``XMESS_DATABASE_URL`` or ``.streamlit/secrets.toml``).
+would be), 1 when anything is refused (then nothing at all is written), 2 for bad usage. The
+database is the configured one (``XMESS_DATABASE_URL`` or ``.streamlit/secrets.toml``); when it
+fails (unreachable, behind the code, read-only, full, ...) one English line on stderr says so,
+and the exit status is the failure's (``db.problems``, the README's table).
 
 The audit log records ``--user``: the e-mail of an active administrator on the users' list
 (``python -m scripts.users list``). Without it, the operating-system account that runs the
@@ -25,12 +27,13 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from db.migrate import schema_status
-from db.session import describe_url, make_engine, session_scope
+from db.problems import exit_on_database_problem
+from db.session import describe_url, make_engine, run_write, session_scope, write_scope
+from scripts.acting import command_actor
 from services import backup, importing
-from services.access import Actor, Right, system_actor
+from services.access import Actor, Right
 from services.clock import catalan_today
 from services.errors import ValidationError
-from services.users import find_user
 from settings import database_url
 
 RESTORE_KINDS = {"copia", "còpia", "backup", "restore"}
@@ -71,27 +74,9 @@ def _print_problems(problems: tuple[str, ...] | list[str]) -> None:
         print(f"  - {problem}")
 
 
-def _actor(engine: Engine, email: str | None) -> Actor | str:
-    """Who the audit log will name: the administrator ``email``, or the operating-system
-    account when no ``--user`` is given; a refusal (text) when ``email`` may not import."""
-    if email is None:
-        return system_actor()
-    with session_scope(engine) as session:
-        account = find_user(session=session, email=email)
-    if account is None or not account.active:
-        return (
-            f"REFUSAT: {email} no és cap usuari actiu del quadre (vegeu "
-            "`python -m scripts.users list`)."
-        )
-    actor = Actor(audit_name=account.email, display_name=account.full_name, role=account.role)
-    if not actor.can(Right.IMPORT):
-        return f"REFUSAT: {email} té el rol {actor.role_label}; importar és per a administradors."
-    return actor
-
-
 def _restore(engine: Engine, data: bytes, dry_run: bool, actor: Actor) -> int:
     try:
-        with session_scope(engine) as session:
+        with write_scope(engine) as session:
             result = backup.restore_xlsx(session=session, data=data, actor=actor)
             for table, count in result.rows:
                 print(f"  {table}: {count} files")
@@ -107,6 +92,7 @@ def _restore(engine: Engine, data: bytes, dry_run: bool, actor: Actor) -> int:
     return 0
 
 
+@exit_on_database_problem
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if not args.file.is_file():
@@ -116,15 +102,12 @@ def main(argv: list[str] | None = None) -> int:
     url = database_url()
     engine = make_engine(url)
     try:
-        status = schema_status(engine)
-        if not status.up_to_date:
-            print(
-                f"REFUSAT: la base de dades ({describe_url(url)}) no està al dia o no és "
-                "accessible; executeu `make migrate`."
-            )
-            return 1
+        # Unreachable, behind or ahead of the code: raised, and said by main's wrapper.
+        schema_status(engine).require_up_to_date()
         print(f"Base de dades: {describe_url(url)}")
-        actor = _actor(engine, args.user)
+        actor = command_actor(
+            engine, args.user, right=Right.IMPORT, reserved="importar és per a administradors"
+        )
         if isinstance(actor, str):
             print(actor)
             return 1
@@ -139,11 +122,17 @@ def main(argv: list[str] | None = None) -> int:
         today = catalan_today()
         arguments = {"kind": kind, "data": data, "file_name": args.file.name, "today": today}
         try:
-            with session_scope(engine) as session:
-                if args.dry_run:
+            if args.dry_run:
+                with session_scope(engine) as session:
                     preview = importing.preview_import(session=session, **arguments)
-                else:
-                    preview = importing.import_file(session=session, actor=actor, **arguments)
+            else:
+                # The write lock from the start (SQLite), a deadlock run again once (PostgreSQL).
+                preview = run_write(
+                    engine,
+                    lambda session: importing.import_file(
+                        session=session, actor=actor, **arguments
+                    ),
+                )
         except ValidationError as error:
             _print_problems(error.messages)
             return 1

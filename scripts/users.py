@@ -13,7 +13,9 @@ holds the database, so the command runs with every right, and the audit log reco
 operating-system account ("root (compte del sistema)").
 
 Exit status: 0 when done, 1 when refused (nothing is written), 2 for bad usage. The database is
-the configured one (``XMESS_DATABASE_URL`` or ``.streamlit/secrets.toml``).
+the configured one (``XMESS_DATABASE_URL`` or ``.streamlit/secrets.toml``); when it fails
+(unreachable, behind the code, read-only, ...) one English line on stderr says so, and the exit
+status is the failure's (``db.problems``, the README's table).
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ from sqlalchemy.orm import Session
 
 from db.migrate import schema_status
 from db.models import UserRole
-from db.session import describe_url, make_engine, session_scope
+from db.problems import exit_on_database_problem
+from db.session import describe_url, make_engine, run_write, session_scope
 from services import users
 from services.access import ROLE_LABELS, Actor, system_actor
 from services.errors import ValidationError
@@ -132,8 +135,7 @@ def _run(engine: Engine, args: argparse.Namespace) -> int:
     actor = system_actor()
     print(f"Al registre de canvis hi constarà: {actor.audit_name}")
     try:
-        with session_scope(engine) as session:
-            print(_write(args, actor)(session))
+        print(run_write(engine, _write(args, actor)))
     except ValidationError as error:
         print("REFUSAT: no s'ha desat res.")
         for message in error.messages:
@@ -142,6 +144,7 @@ def _run(engine: Engine, args: argparse.Namespace) -> int:
     return 0
 
 
+@exit_on_database_problem
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     role = getattr(args, "role", None)
@@ -154,12 +157,8 @@ def main(argv: list[str] | None = None) -> int:
     url = database_url()
     engine = make_engine(url)
     try:
-        if not schema_status(engine).up_to_date:
-            print(
-                f"REFUSAT: la base de dades ({describe_url(url)}) no està al dia o no és "
-                "accessible; executeu `make migrate`."
-            )
-            return 1
+        # Unreachable, behind or ahead of the code: raised, and said by main's wrapper.
+        schema_status(engine).require_up_to_date()
         print(f"Base de dades: {describe_url(url)}")
         return _run(engine, args)
     finally:

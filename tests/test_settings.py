@@ -31,6 +31,8 @@ def test_knobs_and_their_variables() -> None:
         ("follow_up_cadence_days", "XMESS_FOLLOW_UP_CADENCE_DAYS"),
         ("onboarding_cadence_days", "XMESS_ONBOARDING_CADENCE_DAYS"),
         ("ccpr_bag_hours", "XMESS_CCPR_BAG_HOURS"),
+        ("write_wait_seconds", "XMESS_WRITE_WAIT_SECONDS"),
+        ("run_log", "XMESS_RUN_LOG"),
     ]
 
 
@@ -41,6 +43,7 @@ def test_knob_defaults_without_configuration(tmp_path: Path) -> None:
         settings.onboarding_cadence_days,
         settings.ccpr_bag_hours,
     ) == (90, 30, 50)
+    assert (settings.write_wait_seconds, settings.run_log) == (10, "")
 
 
 def test_knobs_are_read_from_the_xmess_table_of_the_secrets_file(tmp_path: Path) -> None:
@@ -98,4 +101,37 @@ def test_a_misspelt_knob_in_the_secrets_file_is_refused(tmp_path: Path) -> None:
     secrets = tmp_path / "secrets.toml"
     secrets.write_text("[xmess]\nfollow_up_cadence = 60\n")
     with pytest.raises(ValueError, match="Paràmetre desconegut follow_up_cadence a \\[xmess\\]"):
+        load_settings(environ={}, secrets=secrets)
+
+
+@pytest.mark.parametrize(
+    ("given", "used"),
+    [
+        # What hosting providers print, and SQLAlchemy's bare form (whose default driver,
+        # psycopg2, is not installed): both go to psycopg 3.
+        ("postgres://u:p@db.example:5432/xmess", "postgresql+psycopg://u:p@db.example:5432/xmess"),
+        ("postgresql://u@h/xmess", "postgresql+psycopg://u@h/xmess"),
+        ("  postgresql+psycopg://u@h/xmess \n", "postgresql+psycopg://u@h/xmess"),
+        ("sqlite:///x.db", "sqlite:///x.db"),
+        # Anything else is left as given, for the engine factory to name as malformed.
+        ("mysql://u@h/xmess", "mysql://u@h/xmess"),
+        ("nonsense", "nonsense"),
+    ],
+)
+def test_postgres_urls_are_normalised_to_the_installed_driver(
+    tmp_path: Path, given: str, used: str
+) -> None:
+    assert database_url(environ={"XMESS_DATABASE_URL": given}, secrets=tmp_path / "no") == used
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text(f'[connections.xmess]\nurl = "{given.strip()}"\n')
+    assert database_url(environ={}, secrets=secrets) == used
+
+
+def test_the_run_log_knob_is_a_path(tmp_path: Path) -> None:
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text('[xmess]\nrun_log = "/var/log/xmess/runs.log"\nwrite_wait_seconds = 30\n')
+    settings = load_settings(environ={}, secrets=secrets)
+    assert (settings.run_log, settings.write_wait_seconds) == ("/var/log/xmess/runs.log", 30)
+    secrets.write_text("[xmess]\nrun_log = 5\n")
+    with pytest.raises(ValueError, match="run_log"):
         load_settings(environ={}, secrets=secrets)

@@ -18,8 +18,9 @@ from datetime import UTC, datetime
 from typing import Any, NoReturn
 
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
-from db.session import session_scope
+from db.session import run_write, session_scope
 from services.access import Actor, system_actor
 from services.users import UserAccount, admin_names, find_user, record_sign_in
 from ui.data import get_engine
@@ -156,11 +157,25 @@ def _account(email: str) -> tuple[UserAccount | None, list[str]]:
     (one indexed row): an account deactivated by an admin loses access at its next click."""
     with session_scope(get_engine()) as session:
         account = find_user(session=session, email=email)
-        if account is not None and account.active:
-            if not st.session_state.get(_SIGNED_IN_KEY):
-                record_sign_in(session=session, user_id=account.user_id, at=datetime.now(UTC))
-            return account, []
-        return None, admin_names(session=session)
+        if account is None or not account.active:
+            return None, admin_names(session=session)
+    if not st.session_state.get(_SIGNED_IN_KEY):
+        _record_sign_in(account)
+    return account, []
+
+
+def _record_sign_in(account: UserAccount) -> None:
+    """When this person last came in, for the admins' list of users. A database that cannot
+    take the write just now (a long import, a read-only copy) does not keep them out."""
+    try:
+        run_write(
+            get_engine(),
+            lambda session: record_sign_in(
+                session=session, user_id=account.user_id, at=datetime.now(UTC)
+            ),
+        )
+    except SQLAlchemyError as error:
+        _LOG.warning("Sign-in of %s not recorded: %s", account.email, error)
 
 
 def require_viewer(require_database: Callable[[], None]) -> Actor:

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
+from db.migrate import schema_status
+from db.problems import DatabaseProblem, Problem
 from db.session import describe_url
 from services.access import Actor, Right
 from settings import database_url, load_settings
 from ui.auth import auth_configured
-from ui.data import current_schema_status
+from ui.data import current_schema_status, get_engine, refresh_data_versions
 from ui.viewer import current_actor
+
+_LOG = logging.getLogger(__name__)
 
 PRESENTATION_KEY = "presentation_mode"
 
@@ -65,6 +71,8 @@ def render_sidebar(actor: Actor) -> None:
                 st.logout()
         else:
             st.caption("Mode local, sense inici de sessió")
+        # describe_url never raises and never shows a password: even a malformed URL is
+        # named here, under the page's message saying what is wrong with it.
         st.caption(f"Base de dades: {describe_url(database_url())}")
     if presentation_mode():
         st.markdown(_PRESENTATION_CSS, unsafe_allow_html=True)
@@ -79,24 +87,49 @@ def require_settings() -> None:
         st.stop()
 
 
+# Each problem's icon next to its message.
+_ICONS = {
+    Problem.UNREACHABLE: ":material/cloud_off:",
+    Problem.BAD_CREDENTIALS: ":material/key_off:",
+    Problem.MALFORMED_URL: ":material/link_off:",
+    Problem.SCHEMA_BEHIND: ":material/update:",
+    Problem.SCHEMA_AHEAD: ":material/update:",
+}
+
+
+def _database_problem() -> DatabaseProblem | None:
+    """What stops the database from being used now, if anything.
+
+    The status is cached for 30 s (``ui.data``), as it is read on every run. Only a usable
+    status is trusted from that cache: a failure is checked again, live, on every run, so the
+    page works on the first run after the server is back or ``make migrate`` has run, not up
+    to 30 s later; while the database is down each run costs one connection attempt (refused
+    at once, or ``CONNECT_TIMEOUT_SECONDS`` for a host that drops packets), which a page that
+    cannot draw anyway can afford. A URL that cannot make an engine raises (Streamlit caches
+    no exception), so it is checked again on every run too."""
+    try:
+        status = current_schema_status()
+        if status.problem is not None:
+            status = schema_status(get_engine())
+            if status.problem is None:
+                # This run's data versions were not read by current_schema_status: a failed
+                # status skips them.
+                refresh_data_versions()
+    except DatabaseProblem as problem:
+        return problem
+    return status.problem
+
+
 def require_database() -> None:
-    """Stop the page with a clear Catalan message when the database cannot be used."""
-    status = current_schema_status()
-    if not status.reachable:
-        st.error(
-            "No es pot connectar amb la base de dades "
-            f"({describe_url(database_url())}). Comproveu que el servidor està en marxa i "
-            "que `XMESS_DATABASE_URL` o `.streamlit/secrets.toml` són correctes.",
-            icon=":material/cloud_off:",
-        )
-        st.caption(f"Detall tècnic: {status.error}")
-        st.stop()
-    if not status.up_to_date:
-        current = status.current or "cap (base de dades buida)"
-        st.error(
-            f"La base de dades no està al dia: és a la revisió {current} i l'aplicació "
-            f"necessita la {status.head}. Executeu `make migrate` (o `make run`) i torneu a "
-            "carregar la pàgina.",
-            icon=":material/update:",
-        )
-        st.stop()
+    """Stop the page with what is wrong with the database and what to do, in Catalan, when
+    it cannot be used: unreachable, wrong password, missing, a malformed URL, a schema
+    behind or ahead of the code. The driver's words go under it as the technical detail (and
+    to the server's log); never a traceback."""
+    problem = _database_problem()
+    if problem is None:
+        return
+    _LOG.warning("%s (%s)", problem.english, problem.detail)
+    st.error(problem.catalan, icon=_ICONS.get(problem.problem, ":material/database:"))
+    if problem.detail:
+        st.caption(f"Detall tècnic: {problem.detail}")
+    st.stop()

@@ -11,10 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from db.session import session_scope
+from sqlalchemy.exc import SQLAlchemyError
+
+from db.problems import DatabaseProblem
+from db.session import run_write
 from services.errors import ConcurrentEditError, ValidationError
-from ui.data import get_engine
-from ui.feedback import after_write, show_refusal
+from ui.data import database_problem, get_engine
+from ui.feedback import after_write, show_database_problem, show_refusal
 from ui.viewer import current_actor
 
 T = TypeVar("T")
@@ -38,13 +41,21 @@ def write(
       written, and the function returns so the form keeps what the user typed.
     - A ``ConcurrentEditError`` goes to ``on_conflict`` when given (a form that can reopen on
       the current values), otherwise it is shown as a refusal.
+    - The database failing (locked by a long import past the wait, read-only, full, a
+      PostgreSQL deadlock twice: ``db.session.run_write`` retries once) shows what it means
+      and what to do, in Catalan; nothing is written and the form keeps what was typed.
     - On success ``on_success(result)`` runs (forget a form's state, bump a widget key), every
       cache is cleared, and the page reruns with ``success`` (a message, or a function of the
       service's result) shown once: this function does not return then.
     """
+    actor = current_actor()
     try:
-        with session_scope(get_engine()) as session:
-            result = service(session=session, actor=current_actor(), **arguments)
+        result = run_write(
+            get_engine(), lambda session: service(session=session, actor=actor, **arguments)
+        )
+    except (DatabaseProblem, SQLAlchemyError) as error:
+        show_database_problem(refused, database_problem(error))
+        return
     except ConcurrentEditError as error:
         if on_conflict is None:
             show_refusal(refused, error.messages)

@@ -14,7 +14,7 @@ from db.demo.network_builder import _NetworkBuilder
 from db.demo.vocabulary import PLAN_YEAR
 from db.models import Member, PlanActivity, Topic, WorkGroup
 from db.plan_loader import activities_csv, load_plan
-from db.session import session_scope
+from db.session import write_scope
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ def generate_demo(
     if scale < 1:
         raise ValueError("L'escala de les dades de demostració ha de ser 1 o més.")
     today = today or date.today()
-    with session_scope(engine) as session:
+    with write_scope(engine) as session:
         existing = session.scalar(select(func.count()).select_from(Member)) or 0
         if existing:
             raise ValueError(

@@ -11,12 +11,16 @@ import time
 from datetime import date
 
 from db.demo.builder import generate_demo, has_members
+from db.problems import Problem, exit_on_database_problem
 
 
+@exit_on_database_problem
 def main(argv: list[str] | None = None) -> int:
     """Load the demo into the configured database. Exit status 0 when loaded (or, with
-    ``--if-empty``, when the database already has members), 1 when it refuses to mix."""
-    from db.migrate import upgrade_to_head  # local: importing Alembic is only for the CLI
+    ``--if-empty``, when the database already has members), 1 when it refuses to mix; a
+    database failure is one English line on stderr with its exit code (``db.problems``)."""
+    # Local: importing Alembic is only for the CLI.
+    from db.migrate import schema_status, upgrade_to_head
     from db.session import describe_url, make_engine
     from settings import database_url
 
@@ -41,7 +45,11 @@ def main(argv: list[str] | None = None) -> int:
     url = database_url()
     engine = make_engine(url)
     try:
-        # The demo needs the schema and the territory: bring the database to head first.
+        # The demo needs the schema and the territory: bring the database to head first,
+        # unless it cannot be reached or was written by a newer version of the app.
+        status = schema_status(engine)
+        if status.problem is not None and status.problem.problem is not Problem.SCHEMA_BEHIND:
+            raise status.problem
         upgrade_to_head(engine)
         if has_members(engine):
             if args.if_empty:

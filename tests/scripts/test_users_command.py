@@ -138,11 +138,3 @@ def test_bad_usage_exits_two(database: str, arguments: list[str]) -> None:
         status = int(exit_.code or 0)
     assert status == 2
     assert _users(database) == {}
-
-
-def test_an_unmigrated_database_is_refused(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    monkeypatch.setenv("XMESS_DATABASE_URL", f"sqlite:///{tmp_path / 'buida.db'}")
-    assert main(["add", "cap@xmess.cat", "--name", "Cap", "--role", "admin"]) == 1
-    assert "executeu `make migrate`" in capsys.readouterr().out
