@@ -13,7 +13,7 @@ PIP_INSTALL := $(PY) -m pip install --quiet --require-hashes
 LOCK := $(VENV)/bin/uv pip compile --quiet --generate-hashes --python-version 3.11 \
 	--python-platform x86_64-unknown-linux-gnu --custom-compile-command "make lock"
 
-.PHONY: run migrate demo test lint typecheck lock bench clean
+.PHONY: run migrate demo test lint typecheck lock bench load clean
 
 # The venv's own pip installs the locks (no unhashed upgrade of pip from the network).
 $(PY):
@@ -65,6 +65,11 @@ lock: $(VENV)/.dev-installed
 ## Time every page with AppTest at demo scale and at scale 10, against an empty page.
 bench: $(VENV)/.dev-installed
 	$(PY) -m scripts.bench
+
+## Measured load: SESSIONS concurrent browser sessions (20) on PostgreSQL at demo SCALE (10),
+## against an empty app driven the same way (scripts/load.py; needs Debian's chromium).
+load: $(VENV)/.dev-installed
+	$(PY) -m scripts.load --sessions $(or $(SESSIONS),20) --scale $(or $(SCALE),10)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

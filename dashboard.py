@@ -4,8 +4,10 @@ business logic."""
 import streamlit as st
 
 from ui.auth import require_viewer
+from ui.data import refresh_data_versions
 from ui.layout import render_sidebar, require_database, require_settings
 from ui.navigation import app_pages
+from ui.timing import page_run
 
 st.set_page_config(
     page_title="XMESS · Quadre de comandament",
@@ -15,9 +17,14 @@ st.set_page_config(
     layout="wide",
 )
 
-require_settings()
-viewer = require_viewer(require_database)
-navigation = st.navigation(list(app_pages(viewer).values()))
-render_sidebar(viewer)
-require_database()
-navigation.run()
+# The run's server time goes to the run log when the run_log knob names one (make load).
+with page_run() as run:
+    require_settings()
+    viewer = require_viewer(require_database)
+    navigation = st.navigation(list(app_pages(viewer).values()))
+    run.url_path = navigation.url_path
+    render_sidebar(viewer)
+    require_database()
+    # Once per run: every cached read of this run is of these data versions.
+    refresh_data_versions()
+    navigation.run()

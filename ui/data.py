@@ -115,17 +115,13 @@ def _schema_status(url: str) -> SchemaStatus:
 
 
 def current_schema_status() -> SchemaStatus:
-    """The schema's status (cached for 30 s); when it is usable, the run's data versions are
-    read too (``refresh_data_versions``), as this runs at the top of every page run."""
-    status = _schema_status(database_url())
-    if status.up_to_date:
-        refresh_data_versions()
-    return status
+    """The schema's status, cached for 30 s (it is asked on every page run)."""
+    return _schema_status(database_url())
 
 
 def refresh_data_versions() -> DataVersions:
-    """Read every area's data version, once per script run: the run's cached reads are those
-    of these versions."""
+    """Read every area's data version: once per script run, at its top (``dashboard.py``),
+    so every cached read of the run is of these versions."""
     try:
         with get_engine().connect() as connection:
             versions = read_versions(connection)

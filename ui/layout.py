@@ -12,7 +12,7 @@ from db.session import describe_url
 from services.access import Actor, Right
 from settings import database_url, load_settings
 from ui.auth import auth_configured
-from ui.data import current_schema_status, get_engine, refresh_data_versions
+from ui.data import current_schema_status, get_engine
 from ui.viewer import current_actor
 
 _LOG = logging.getLogger(__name__)
@@ -111,10 +111,6 @@ def _database_problem() -> DatabaseProblem | None:
         status = current_schema_status()
         if status.problem is not None:
             status = schema_status(get_engine())
-            if status.problem is None:
-                # This run's data versions were not read by current_schema_status: a failed
-                # status skips them.
-                refresh_data_versions()
     except DatabaseProblem as problem:
         return problem
     return status.problem

@@ -1,0 +1,148 @@
+"""One database, several writers, in real servers: a write through one app server shows on
+another's very next page run, and so does an import from the command line. On SQLite, and on
+PostgreSQL when ``TEST_DATABASE_URL`` names a server (a database of this test's own there)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Locator, Page, expect
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from db.migrate import upgrade_to_head
+from db.session import make_engine, session_scope
+from tests import factories as make
+from tests.e2e.conftest import ROOT, StreamlitServer, expect_no_exception, wait_for_app
+
+pytestmark = pytest.mark.e2e
+
+E2E_DATABASE = "xmess_e2e_shared"
+NEW_MEMBERS = (
+    "Nom;Tipus d'ens;Municipi;Data d'alta\n"
+    "Ajuntament de Tàrrega;Ajuntament;25217;15/01/2024\n"
+    "Ajuntament de Cervera;Ajuntament;25072;01/03/2024\n"
+)
+
+
+def _backends() -> list[str]:
+    return ["sqlite", "postgresql"] if os.environ.get("TEST_DATABASE_URL") else ["sqlite"]
+
+
+def _fresh_postgresql(server_url: str) -> str:
+    """A database of this test's own on the test server, made anew."""
+    url = make_url(server_url)
+    admin = make_engine(url.set(database="postgres").render_as_string(hide_password=False))
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {E2E_DATABASE} WITH (FORCE)"))
+        connection.execute(text(f"CREATE DATABASE {E2E_DATABASE}"))
+    admin.dispose()
+    return url.set(database=E2E_DATABASE).render_as_string(hide_password=False)
+
+
+@pytest.fixture(params=_backends())
+def shared_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A migrated database with two members, and no contact yet."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'shared.db'}"
+    else:
+        url = _fresh_postgresql(os.environ["TEST_DATABASE_URL"])
+    engine = make_engine(url)
+    upgrade_to_head(engine)
+    with session_scope(engine) as session:
+        make.member(session, "Ajuntament de Vic", joined_on=date(2020, 1, 1))
+        make.member(session, "Ajuntament de Girona", municipality_code="17079")
+    engine.dispose()
+    yield url
+
+
+@pytest.fixture
+def two_pages(browser: Browser) -> Iterator[Callable[[], Page]]:
+    """Pages of separate browser contexts: two people, each with their own session."""
+    contexts = []
+
+    def new_page() -> Page:
+        context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="ca-ES")
+        context.set_default_timeout(30_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield new_page
+    for context in contexts:
+        context.close()
+
+
+def _metric(page: Page, label: str) -> Locator:
+    return page.get_by_test_id("stMetric").filter(has_text=label).get_by_test_id("stMetricValue")
+
+
+def _open_inici(page: Page, server: StreamlitServer) -> None:
+    page.goto(f"{server.url}/inici")
+    wait_for_app(page)
+    expect_no_exception(page)
+
+
+def test_a_write_through_one_server_shows_on_the_others_next_run(
+    shared_url: str,
+    server_factory: Callable[[str], StreamlitServer],
+    two_pages: Callable[[], Page],
+) -> None:
+    writer_server, reader_server = server_factory(shared_url), server_factory(shared_url)
+    reader = two_pages()
+    _open_inici(reader, reader_server)
+    # The reader's server has computed (and cached) the figure: no contact yet.
+    expect(_metric(reader, "Contactes (3 mesos)")).to_have_text("0")
+
+    writer = two_pages()
+    writer.goto(f"{writer_server.url}/seguiment")
+    wait_for_app(writer)
+    member = writer.locator(".st-key-seguiment_member").get_by_role("combobox")
+    member.click()
+    member.fill("Ajuntament de Vic")
+    writer.get_by_role("option", name="Ajuntament de Vic", exact=True).click()
+    summary = writer.locator(".st-key-contact_summary textarea")
+    summary.fill("Trucada: volen entrar al grup de Cures")
+    writer.get_by_role("button", name="Desa el contacte").click()
+    expect(writer.get_by_test_id("stAlertContentSuccess")).to_contain_text("desat")
+
+    # The reader's very next run shows it: no wait, no expiry, no restart of its server.
+    reader.reload()
+    wait_for_app(reader)
+    expect_no_exception(reader)
+    expect(_metric(reader, "Contactes (3 mesos)")).to_have_text("1")
+
+
+def test_an_import_from_the_command_line_shows_in_a_running_server(
+    shared_url: str,
+    server_factory: Callable[[str], StreamlitServer],
+    two_pages: Callable[[], Page],
+    tmp_path: Path,
+) -> None:
+    server = server_factory(shared_url)
+    page = two_pages()
+    _open_inici(page, server)
+    expect(_metric(page, "Membres actius")).to_have_text("2")
+
+    members = tmp_path / "membres.csv"
+    members.write_text(NEW_MEMBERS, encoding="utf-8")
+    imported = subprocess.run(
+        [sys.executable, "-m", "scripts.import_data", "membres", str(members)],
+        cwd=ROOT,
+        env=os.environ | {"XMESS_DATABASE_URL": shared_url},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert imported.returncode == 0, imported.stdout + imported.stderr
+
+    # The page's first run after the import has the new members.
+    page.reload()
+    wait_for_app(page)
+    expect(_metric(page, "Membres actius")).to_have_text("4")
