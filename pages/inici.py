@@ -14,6 +14,7 @@ from services.access import Right
 from services.clock import catalan_today
 from services.formatting import fmt_date, fmt_eur, fmt_long_date, fmt_number, fmt_percent
 from settings import load_settings
+from ui.charts import show_chart
 from ui.data import query
 from ui.layout import presentation_mode
 from ui.navigation import page
@@ -152,6 +153,22 @@ def _stuck(today: date) -> None:
     )
 
 
+def province_bars(by_province: pd.DataFrame) -> alt.Chart:
+    chart: alt.Chart = (
+        alt.Chart(by_province, title="Membres actius per demarcació")
+        .mark_bar()
+        .encode(
+            x=alt.X("members:Q", title="Membres"),
+            y=alt.Y("province:N", sort="-x", title=None),
+            tooltip=[
+                alt.Tooltip("province:N", title="Demarcació"),
+                alt.Tooltip("members:Q", title="Membres"),
+            ],
+        )
+    )
+    return chart
+
+
 def render() -> None:
     today = catalan_today()
     st.title("Inici")
@@ -185,19 +202,7 @@ def render() -> None:
                 labels=EVENT_LABELS,
             )
         by_province = query(overview.members_by_province, today=today)
-        st.altair_chart(
-            alt.Chart(by_province, title="Membres actius per demarcació")
-            .mark_bar()
-            .encode(
-                x=alt.X("members:Q", title="Membres"),
-                y=alt.Y("province:N", sort="-x", title=None),
-                tooltip=[
-                    alt.Tooltip("province:N", title="Demarcació"),
-                    alt.Tooltip("members:Q", title="Membres"),
-                ],
-            ),
-            width="stretch",
-        )
+        show_chart(province_bars, by_province)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from services.formatting import fmt_date_column, fmt_number
 from settings import load_settings
 from ui import advisory
 from ui import follow_up_panels as widgets
+from ui.charts import show_chart
 from ui.data import query
 from ui.feedback import show_flash
 from ui.layout import presentation_mode
@@ -169,14 +170,13 @@ def _members(statuses: pd.DataFrame, today: date) -> None:
         _status_table(shown)
 
     charts = st.columns(3)
-    charts[0].altair_chart(widgets.status_chart(shown), width="stretch")
-    charts[1].altair_chart(
-        widgets.contacts_chart(query(member_file.contacts_per_month, today=today)),
-        width="stretch",
+    show_chart(widgets.status_chart, shown[["status"]], where=charts[0])
+    show_chart(
+        widgets.contacts_chart,
+        query(member_file.contacts_per_month, today=today),
+        where=charts[1],
     )
-    charts[2].altair_chart(
-        widgets.needs_chart(query(member_file.needs_by_topic, today=today)), width="stretch"
-    )
+    show_chart(widgets.needs_chart, query(member_file.needs_by_topic, today=today), where=charts[2])
 
     st.divider()
     # The filtered list first; with no match, any member can still be opened.

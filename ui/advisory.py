@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 import altair as alt
+import pandas as pd
 import streamlit as st
 
 from services import advisories
 from services.formatting import fmt_date_column, fmt_number, fmt_percent
 from settings import load_settings
+from ui.charts import show_chart
 from ui.data import query
 from ui.tables import data_table
 
@@ -20,23 +22,7 @@ def needs_and_referrals(today: date) -> None:
     if needs.empty:
         st.info("Encara no s'ha detectat cap necessitat en els contactes.")
     else:
-        st.altair_chart(
-            alt.Chart(needs)
-            .mark_bar()
-            .encode(
-                x=alt.X("quarter:N", title=None),
-                y=alt.Y("needs:Q", title="Necessitats", stack="zero"),
-                color=alt.Color(
-                    "topic:N", title="Tema", legend=alt.Legend(orient="bottom", columns=4)
-                ),
-                tooltip=[
-                    alt.Tooltip("quarter:N", title="Trimestre"),
-                    alt.Tooltip("topic:N", title="Tema"),
-                    alt.Tooltip("needs:Q", title="Necessitats"),
-                ],
-            ),
-            width="stretch",
-        )
+        show_chart(needs_bars, needs)
     st.subheader("Derivacions sense contacte posterior")
     pending = query(advisories.referrals_without_follow_up, today=today)
     if pending.empty:
@@ -55,6 +41,24 @@ def needs_and_referrals(today: date) -> None:
                 "summary": "Resum",
             },
         )
+
+
+def needs_bars(needs: pd.DataFrame) -> alt.Chart:
+    chart: alt.Chart = (
+        alt.Chart(needs)
+        .mark_bar()
+        .encode(
+            x=alt.X("quarter:N", title=None),
+            y=alt.Y("needs:Q", title="Necessitats", stack="zero"),
+            color=alt.Color("topic:N", title="Tema", legend=alt.Legend(orient="bottom", columns=4)),
+            tooltip=[
+                alt.Tooltip("quarter:N", title="Trimestre"),
+                alt.Tooltip("topic:N", title="Tema"),
+                alt.Tooltip("needs:Q", title="Necessitats"),
+            ],
+        )
+    )
+    return chart
 
 
 def advisories_and_mentoring(today: date) -> None:

@@ -20,6 +20,7 @@ from services.formatting import (
 )
 from services.labels import EVENT_FORMAT, EVENT_KIND, PERSON_ROLE, REGISTRATION_STATUS
 from services.member_file import member_options
+from ui.charts import show_chart
 from ui.data import query
 from ui.feedback import show_refusal
 from ui.navigation import page
@@ -346,6 +347,32 @@ def territory_section(territory: events.TerritoryAttendance) -> None:
             for a, m in zip(provinces["members_attended"], provinces["active_members"], strict=True)
         ],
     )
+    left, right = st.columns([2, 3])
+    show_chart(reach_bars, chart_data, where=left)
+    comarques = territory.by_comarca
+    with right:
+        data_table(
+            comarques.assign(reach=fmt_percent_column(comarques["reach"])),
+            key="esdeveniments_comarques",
+            file_name="assistencia-per-comarca",
+            labels=COMARCA_LABELS,
+            height=360,
+        )
+    st.caption(
+        "**Membres**: membres actius de la comarca. **Hi han anat**: quants d'ells han anat com "
+        "a mínim a un dels esdeveniments fets que compleixen els filtres. **Abast**: la part "
+        "que representen."
+    )
+    absent = comarques[comarques["members_attended"] == 0]
+    if not absent.empty:
+        st.warning(
+            "Comarques amb membres on ningú no ha anat a cap d'aquests esdeveniments: "
+            + ", ".join(absent["comarca"]),
+            icon=":material/location_off:",
+        )
+
+
+def reach_bars(chart_data: pd.DataFrame) -> alt.LayerChart:
     base = alt.Chart(chart_data, title="Membres que hi han anat, per demarcació").encode(
         x=alt.X(
             "Abast:Q",
@@ -374,30 +401,8 @@ def territory_section(territory: events.TerritoryAttendance) -> None:
         .mark_text(align="left", dx=6, color="#333", fontSize=13)
         .encode(text="Etiqueta:N")
     )
-    chart = (bars + inside + after).properties(height=alt.Step(44))
-    left, right = st.columns([2, 3])
-    left.altair_chart(chart, width="stretch")
-    comarques = territory.by_comarca
-    with right:
-        data_table(
-            comarques.assign(reach=fmt_percent_column(comarques["reach"])),
-            key="esdeveniments_comarques",
-            file_name="assistencia-per-comarca",
-            labels=COMARCA_LABELS,
-            height=360,
-        )
-    st.caption(
-        "**Membres**: membres actius de la comarca. **Hi han anat**: quants d'ells han anat com "
-        "a mínim a un dels esdeveniments fets que compleixen els filtres. **Abast**: la part "
-        "que representen."
-    )
-    absent = comarques[comarques["members_attended"] == 0]
-    if not absent.empty:
-        st.warning(
-            "Comarques amb membres on ningú no ha anat a cap d'aquests esdeveniments: "
-            + ", ".join(absent["comarca"]),
-            icon=":material/location_off:",
-        )
+    chart: alt.LayerChart = (bars + inside + after).properties(height=alt.Step(44))
+    return chart
 
 
 def members_section(members: pd.DataFrame) -> None:

@@ -22,6 +22,7 @@ from services.formatting import (
 from services.labels import EVENT_FORMAT, WORK_GROUP_STATUS
 from services.member_file import member_options
 from ui.cells import float_or_none
+from ui.charts import show_chart
 from ui.data import query
 from ui.tables import data_table
 from ui.widgets import first_true, id_labels, pick
@@ -182,6 +183,14 @@ def trend_chart(trend: pd.DataFrame) -> None:
     if trend.empty:
         st.info("Encara no hi ha cap sessió dels grups en els darrers dos anys.")
         return
+    show_chart(trend_grid, trend)
+    st.caption(
+        "Assistència mitjana de les sessions de cada trimestre (membres inscrits presents sobre "
+        "inscrits). Una casella buida: el grup no es va reunir aquell trimestre."
+    )
+
+
+def trend_grid(trend: pd.DataFrame) -> alt.LayerChart:
     base = alt.Chart(trend).encode(
         x=alt.X("quarter:O", title=None, sort="ascending", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("work_group:N", title=None, axis=alt.Axis(labelLimit=260)),
@@ -205,11 +214,8 @@ def trend_chart(trend: pd.DataFrame) -> None:
         text=alt.Text("rate:Q", format=".0%"),
         color=alt.condition("datum.rate > 0.6", alt.value("white"), alt.value("#333")),
     )
-    st.altair_chart((cells + labels).properties(height=alt.Step(30)), width="stretch")
-    st.caption(
-        "Assistència mitjana de les sessions de cada trimestre (membres inscrits presents sobre "
-        "inscrits). Una casella buida: el grup no es va reunir aquell trimestre."
-    )
+    grid: alt.LayerChart = (cells + labels).properties(height=alt.Step(30))
+    return grid
 
 
 # --- Members ----------------------------------------------------------------------------------
@@ -257,6 +263,24 @@ def heatmap(matrix: pd.DataFrame, groups: list[str]) -> None:
         Taxa=shown["rate"].fillna(-1.0),
         Assistencia=fmt_percent_column(shown["rate"]).replace("", "—"),
     )
+    show_chart(member_grid, chart_data, tuple(members))
+    st.caption(
+        "Cada casella: sessions a què ha anat el membre (xifra) i la part de les sessions del "
+        "grup des que n'és membre (color). Gris: el grup no s'ha reunit des que s'hi va "
+        "inscriure, o el membre hi va com a convidat sense ser-ne membre."
+    )
+    never = _enrolled_never_came(shown)
+    if not never.empty:
+        st.markdown(f"**Inscrits que no han anat a cap sessió en 12 mesos** ({len(never)})")
+        data_table(
+            never,
+            key="grups_never",
+            file_name="inscrits-sense-assistencia",
+            labels=NEVER_CAME_LABELS,
+        )
+
+
+def member_grid(chart_data: pd.DataFrame, members: tuple[str, ...]) -> alt.LayerChart:
     base = alt.Chart(chart_data).encode(
         x=alt.X(
             "work_group:N",
@@ -264,7 +288,10 @@ def heatmap(matrix: pd.DataFrame, groups: list[str]) -> None:
             axis=alt.Axis(orient="top", labelAngle=-35, labelLimit=160, labelOverlap=False),
         ),
         y=alt.Y(
-            "member:N", title=None, sort=members, axis=alt.Axis(labelLimit=260, labelOverlap=False)
+            "member:N",
+            title=None,
+            sort=list(members),
+            axis=alt.Axis(labelLimit=260, labelOverlap=False),
         ),
     )
     cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
@@ -291,21 +318,8 @@ def heatmap(matrix: pd.DataFrame, groups: list[str]) -> None:
         text=alt.Text("attended:Q"),
         color=alt.condition("datum.Taxa > 0.6", alt.value("white"), alt.value("#333")),
     )
-    st.altair_chart((cells + labels).properties(height=alt.Step(20)), width="stretch")
-    st.caption(
-        "Cada casella: sessions a què ha anat el membre (xifra) i la part de les sessions del "
-        "grup des que n'és membre (color). Gris: el grup no s'ha reunit des que s'hi va "
-        "inscriure, o el membre hi va com a convidat sense ser-ne membre."
-    )
-    never = _enrolled_never_came(shown)
-    if not never.empty:
-        st.markdown(f"**Inscrits que no han anat a cap sessió en 12 mesos** ({len(never)})")
-        data_table(
-            never,
-            key="grups_never",
-            file_name="inscrits-sense-assistencia",
-            labels=NEVER_CAME_LABELS,
-        )
+    grid: alt.LayerChart = (cells + labels).properties(height=alt.Step(20))
+    return grid
 
 
 def without_group(no_group: pd.DataFrame, index: pd.DataFrame) -> None:
@@ -349,8 +363,11 @@ def index_explanation() -> None:
 
 
 def bands_chart(bands: pd.DataFrame) -> None:
-    shown = bands.assign(period=bands["period"].map(PERIOD_LABELS))
-    chart = (
+    show_chart(bands_bars, bands.assign(period=bands["period"].map(PERIOD_LABELS)))
+
+
+def bands_bars(shown: pd.DataFrame) -> alt.Chart:
+    chart: alt.Chart = (
         alt.Chart(shown, title="Membres per franja d'índex")
         .mark_bar()
         .encode(
@@ -371,7 +388,7 @@ def bands_chart(bands: pd.DataFrame) -> None:
             ],
         )
     )
-    st.altair_chart(chart, width="stretch")
+    return chart
 
 
 def _index_table(frame: pd.DataFrame, *, key: str, file_name: str) -> None:
