@@ -27,10 +27,10 @@ version).
    next to its target; then how busy the processors were, and a line per page.
 
 On this machine the browsers and the server share the same two cores, which twenty browsers
-fill. Real users' browsers run on their own machines: here Chromium runs at a lower scheduling
-priority (``--browser-nice``, 10 by default), so a run's wall clock measures the server rather
-than its wait behind the browsers for a processor (compare it with its processor time; with
-``--browser-nice 0`` the two share the processors equally). The control's browsers run the
+fill. Real users' browsers run on their own machines: here Chromium runs on all cores but the
+last (``--browser-cores``), which the servers have to themselves, so a run's wall clock
+measures the server rather than its wait behind the browsers for a processor (compare it with
+its processor time; ``--browser-cores 0`` shares every core). The control's browsers run the
 same way, so the ratio compares like with like.
 
 Exit code 0 when there was no error and no write was lost (the timings are reported against
@@ -162,11 +162,12 @@ class LoadOptions:
     # Drive the control app too (the browser times' yardstick). The suite's PostgreSQL run
     # leaves it out: the control does not depend on the database, the SQLite run drives it.
     control: bool = True
-    # The browsers' niceness (Linux's scheduling priority, 0 to 19). They stand for the users'
-    # own machines: on this one they share the server's two cores and would otherwise fill
-    # them, and the server's time per run would mostly measure its queue behind 20 browsers.
-    # 0 shares the processors equally.
-    browser_nice: int = 10
+    # How many of the machine's cores the browsers may use (the first ones); None for all but
+    # the last, 0 for all. They stand for the users' own machines: sharing every core with
+    # the server, twenty browsers fill them, and the server's time per run would mostly
+    # measure its wait behind them for a processor. (Niceness does not do: Chromium sets its
+    # processes' priorities itself.)
+    browser_cores: int | None = None
 
 
 @dataclass(frozen=True)
@@ -206,6 +207,9 @@ class LoadReport:
     database_note: str
     artifacts: str
     pages: list[str]
+    # The cores the browsers ran on, and how many the machine has.
+    browser_cpus: list[int] = field(default_factory=list)
+    cores: int = 0
     errors: list[str] = field(default_factory=list)
     writes: list[str] = field(default_factory=list)
     lost_writes: list[str] = field(default_factory=list)
@@ -677,13 +681,24 @@ class _Driven:
     dashboard_cpu: CpuShare | None = None
 
 
-def _niced_chromium(work: Path, niceness: int) -> Path:
-    """Debian's Chromium, started at ``niceness``: a wrapper that ``exec``s it (the same
-    process, so Playwright drives it as usual) through ``nice``; its renderers inherit it."""
-    if niceness == 0:
+def browser_cpus(cores: int | None) -> list[int]:
+    """The cores the browsers may run on: the first ``cores`` of this process's (all but the
+    last when None; all when 0 or when only one is there)."""
+    available = sorted(os.sched_getaffinity(0))
+    wanted = len(available) - 1 if cores is None else cores
+    if wanted <= 0 or wanted >= len(available):
+        return available
+    return available[:wanted]
+
+
+def _pinned_chromium(work: Path, cpus: list[int]) -> Path:
+    """Debian's Chromium on ``cpus`` only: a wrapper that ``exec``s it (the same process, so
+    Playwright drives it as usual) through ``taskset``; every process it starts inherits it."""
+    if sorted(cpus) == sorted(os.sched_getaffinity(0)):
         return CHROMIUM
-    wrapper = work / "chromium-niced"
-    wrapper.write_text(f'#!/bin/sh\nexec nice -n {niceness} {CHROMIUM} "$@"\n', encoding="ascii")
+    wrapper = work / "chromium-pinned"
+    listed = ",".join(str(cpu) for cpu in cpus)
+    wrapper.write_text(f'#!/bin/sh\nexec taskset -c {listed} {CHROMIUM} "$@"\n', encoding="ascii")
     wrapper.chmod(0o755)
     return wrapper
 
@@ -704,7 +719,7 @@ async def _drive(
     screenshots = work / "screenshots"
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(
-            executable_path=str(_niced_chromium(work, options.browser_nice)),
+            executable_path=str(_pinned_chromium(work, browser_cpus(options.browser_cores))),
             args=CHROMIUM_FLAGS,
             headless=True,
             env=environment,
@@ -775,6 +790,8 @@ def run_load(options: LoadOptions) -> LoadReport:
         database_note="",
         artifacts=str(work),
         pages=list(PAGE_PATHS),
+        browser_cpus=browser_cpus(options.browser_cores),
+        cores=len(os.sched_getaffinity(0)),
     )
     started = time.perf_counter()
     report.database_note = prepare_database(
@@ -941,6 +958,8 @@ def format_report(report: LoadReport) -> str:
         f"make load: {report.sessions} concurrent sessions in one Chromium, each opening the "
         f"{len(report.pages)} pages by address and making one write (contact / check-in, "
         "alternately); the control app driven the same way",
+        f"processors: the browsers on core(s) {', '.join(map(str, report.browser_cpus))} of "
+        f"{report.cores}, the servers on any (--browser-cores)",
         f"database: {report.database}, demo at scale {report.scale}: {report.database_note}",
         f"logs, screenshots of failures and report.json: {report.artifacts}",
         f"took {report.elapsed_seconds / 60:.1f} min: {stages}",
@@ -1000,13 +1019,11 @@ def main(argv: list[str] | None = None) -> int:
         "--rebuild", action="store_true", help="build the demo database afresh, even if cached"
     )
     parser.add_argument(
-        "--browser-nice",
+        "--browser-cores",
         type=int,
-        default=10,
-        choices=range(20),
-        metavar="0-19",
-        help="the browsers' scheduling priority (10): they stand for the users' machines; "
-        "0 lets them compete with the server for the processors",
+        metavar="N",
+        help="cores the browsers may use (default: all but one, which the servers have to "
+        "themselves, as users' browsers run on their own machines); 0 for all",
     )
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per wait")
     parser.add_argument("--artifacts", type=Path, help="folder for the logs and the report")
@@ -1021,7 +1038,7 @@ def main(argv: list[str] | None = None) -> int:
         rebuild=args.rebuild,
         timeout=args.timeout,
         artifacts=args.artifacts,
-        browser_nice=args.browser_nice,
+        browser_cores=args.browser_cores,
     )
     try:
         report = run_load(options)
