@@ -6,6 +6,7 @@ import streamlit as st
 from ui.auth import require_viewer
 from ui.data import refresh_data_versions
 from ui.layout import render_sidebar, require_database, require_settings
+from ui.live import keep_page_fresh
 from ui.navigation import app_pages
 from ui.timing import page_run
 
@@ -27,4 +28,6 @@ with page_run() as run:
     require_database()
     # Once per run: every cached read of this run is of these data versions.
     refresh_data_versions()
+    # An open page redraws by itself when anyone changes the data.
+    keep_page_fresh()
     navigation.run()

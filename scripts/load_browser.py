@@ -224,6 +224,36 @@ async def page_problems(page: Page) -> list[str]:
     return problems
 
 
+class PageRuns:
+    """Tells the page's runs (the ones a person's action asks for: a widget, a click, a form,
+    a fragment of the page such as the map) from the freshness check's (ui/live.py): a
+    fragment that the browser reruns by itself every few seconds, whose runs are no answer to
+    anything the test or the person did. One per page."""
+
+    def __init__(self) -> None:
+        self._timer_fragments: set[str] = set()
+
+    def asked(self, message: BackMsg) -> bool:
+        """``message``, sent by the browser, asks for a page run."""
+        if message.WhichOneof("type") != "rerun_script":
+            return False
+        if message.rerun_script.is_auto_rerun:
+            self._timer_fragments.add(message.rerun_script.fragment_id)
+            return False
+        return True
+
+    def ended(self, message: ForwardMsg) -> bool:
+        """``message``, received, ends a page run: not one cut short by a newer rerun (that is
+        not the end of the newer one), nor a run of the timer's fragment alone (the browser
+        sent its request, naming the fragment, before)."""
+        if message.WhichOneof("type") != "script_finished":
+            return False
+        if message.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+            return False
+        fragments = set(message.metadata.run.fragment_ids)
+        return not (fragments and fragments <= self._timer_fragments)
+
+
 class WriteRefused(Exception):
     """The page answered the write with an error message instead of its confirmation."""
 
@@ -236,12 +266,15 @@ class RunWatcher:
     """The reruns the browser asks the server for, and whether a run has finished since the
     last one, read from Streamlit's WebSocket. After a click, the page's script state can
     still read "notRunning" from before: the messages say for sure when the click's run is
-    over. (Frames are decoded only while ``watching``: a page's visit needs none of it.)"""
+    over. (Received frames are decoded only while ``watching``: a page's visit needs none of
+    them; the few sent ones always are, so the freshness check's fragment is known before its
+    runs can end while watching.)"""
 
     def __init__(self, page: Page) -> None:
         self.watching = False
         self.asked = 0
         self.settled = True
+        self._runs = PageRuns()
         page.on("websocket", self._watch)
 
     def _watch(self, socket: WebSocket) -> None:
@@ -250,10 +283,8 @@ class RunWatcher:
             socket.on("framereceived", self._received)
 
     def _sent(self, payload: str | bytes) -> None:
-        if not self.watching:
-            return
         message = BackMsg.FromString(payload if isinstance(payload, bytes) else payload.encode())
-        if message.WhichOneof("type") == "rerun_script":
+        if self._runs.asked(message) and self.watching:
             self.asked += 1
             self.settled = False
 
@@ -261,11 +292,7 @@ class RunWatcher:
         if not self.watching:
             return
         message = ForwardMsg.FromString(payload if isinstance(payload, bytes) else payload.encode())
-        # A run cut short by a newer rerun (or by st.rerun()) is not the end of the newer one.
-        if (
-            message.WhichOneof("type") == "script_finished"
-            and message.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN
-        ):
+        if self._runs.ended(message):
             self.settled = True
 
     async def settle(self, action: Awaitable[None], *, timeout_ms: float) -> None:

@@ -32,6 +32,7 @@ def test_knobs_and_their_variables() -> None:
         ("onboarding_cadence_days", "XMESS_ONBOARDING_CADENCE_DAYS"),
         ("ccpr_bag_hours", "XMESS_CCPR_BAG_HOURS"),
         ("write_wait_seconds", "XMESS_WRITE_WAIT_SECONDS"),
+        ("refresh_seconds", "XMESS_REFRESH_SECONDS"),
         ("run_log", "XMESS_RUN_LOG"),
     ]
 
@@ -43,7 +44,7 @@ def test_knob_defaults_without_configuration(tmp_path: Path) -> None:
         settings.onboarding_cadence_days,
         settings.ccpr_bag_hours,
     ) == (90, 30, 50)
-    assert (settings.write_wait_seconds, settings.run_log) == (10, "")
+    assert (settings.write_wait_seconds, settings.refresh_seconds, settings.run_log) == (10, 2, "")
 
 
 def test_knobs_are_read_from_the_xmess_table_of_the_secrets_file(tmp_path: Path) -> None:

@@ -131,6 +131,16 @@ def refresh_data_versions() -> DataVersions:
     return versions
 
 
+def data_changed_since_this_run() -> bool:
+    """Whether any area's version has moved since this session's last page run read them:
+    one query of eight rows (ui/live.py asks every few seconds)."""
+    seen = st.session_state.get(_VERSIONS_KEY)
+    if seen is None:
+        return False
+    with get_engine().connect() as connection:
+        return bool(read_versions(connection) != seen)
+
+
 def _current_versions() -> DataVersions:
     versions = st.session_state.get(_VERSIONS_KEY)
     return versions if versions is not None else refresh_data_versions()

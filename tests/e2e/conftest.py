@@ -30,6 +30,8 @@ from playwright.sync_api import Browser, Page, WebSocket, expect, sync_playwrigh
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
+from scripts.load_browser import PageRuns
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -295,11 +297,12 @@ def poll(page: Page, condition: Callable[[], bool], *, timeout: float, what: str
 
 class Reruns:
     """Every rerun the browser asks the server for, with the widget values it sends, and
-    whether the server has finished the last one."""
+    whether the server has finished the last one (the freshness check's own runs left out)."""
 
     def __init__(self, page: Page) -> None:
         self.sent: list[dict[str, Any]] = []
         self._events: list[str] = []  # "asked" and "finished", in the order the browser saw
+        self._runs = PageRuns()
         page.on("websocket", self._watch)
 
     def _watch(self, socket: WebSocket) -> None:
@@ -309,7 +312,7 @@ class Reruns:
 
     def _record_sent(self, payload: str | bytes) -> None:
         message = BackMsg.FromString(payload if isinstance(payload, bytes) else payload.encode())
-        if message.WhichOneof("type") != "rerun_script":
+        if not self._runs.asked(message):
             return
         values: dict[str, Any] = {}
         for widget in message.rerun_script.widget_states.widgets:
@@ -321,11 +324,7 @@ class Reruns:
 
     def _record_received(self, payload: str | bytes) -> None:
         message = ForwardMsg.FromString(payload if isinstance(payload, bytes) else payload.encode())
-        # A run cut short by a newer rerun is not the end of the newer one.
-        if (
-            message.WhichOneof("type") == "script_finished"
-            and message.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN
-        ):
+        if self._runs.ended(message):
             self._events.append("finished")
 
     def settled(self) -> bool:

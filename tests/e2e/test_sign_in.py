@@ -28,6 +28,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from db.models import AppUser, Interaction, Member, Person, UserRole
 from db.session import make_engine, session_scope
+from scripts.load_browser import PageRuns
 from tests.e2e.conftest import (
     APP_TIMEOUT,
     SIGN_IN_USERS,
@@ -363,6 +364,7 @@ class Sweep:
     sent: int = 0
     reruns: list[list[str]] = field(default_factory=list)
     runs: list[str] = field(default_factory=list)
+    _runs: PageRuns = field(default_factory=PageRuns)
 
     def __post_init__(self) -> None:
         self.page.add_init_script(f"({COUNT_SENT})()")
@@ -376,7 +378,7 @@ class Sweep:
     def _sent(self, payload: str | bytes) -> None:
         self.sent += 1
         message = BackMsg.FromString(payload if isinstance(payload, bytes) else payload.encode())
-        if message.WhichOneof("type") == "rerun_script":
+        if self._runs.asked(message):
             widgets = message.rerun_script.widget_states.widgets
             self.reruns.append([widget.id.split("-", 2)[-1] for widget in widgets])
             self.runs.append("asked")
@@ -385,10 +387,7 @@ class Sweep:
         data = payload if isinstance(payload, bytes) else payload.encode()
         self.messages.setdefault(self.step, []).append(data)
         message = ForwardMsg.FromString(data)
-        if (
-            message.WhichOneof("type") == "script_finished"
-            and message.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN
-        ):
+        if self._runs.ended(message):
             self.runs.append("finished")
 
     def _quiet(self) -> None:

@@ -1,0 +1,42 @@
+"""An open page redraws by itself within ``refresh_seconds`` (2 by default) of a change made
+anywhere: in another session, another app server, the command line, a restore, SQL.
+
+The choice: a fragment that reruns on a timer in each open session and reads the data
+versions (``db/data_version.py``, one query of eight rows, the same on SQLite and PostgreSQL);
+when one has moved since the page's last run, the whole page runs again, and its cached reads
+of the areas that did not change are served from the cache as on any rerun. PostgreSQL's
+``LISTEN/NOTIFY`` would save the polls, but needs a connection held open per process, a thread
+to wake the sessions, and something else for SQLite; twenty open pages polling every two
+seconds cost ten tiny queries a second. A session that made the write itself has already read
+the new versions in the write's own rerun, so it does not draw twice.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
+
+from settings import load_settings
+from ui.data import data_changed_since_this_run
+
+_LOG = logging.getLogger(__name__)
+
+
+def keep_page_fresh() -> None:
+    """Start the check for this page run (after the data versions have been read)."""
+    with st.sidebar:
+        st.fragment(_redraw_if_changed, run_every=load_settings().refresh_seconds)()
+
+
+def _redraw_if_changed() -> None:
+    try:
+        changed = data_changed_since_this_run()
+    except SQLAlchemyError as error:
+        # The page's own run says in Catalan what has gone wrong, in place of the page (and,
+        # stopped there, starts no further check until someone acts).
+        _LOG.warning("data versions unreadable: %s", error)
+        changed = True
+    if changed:
+        st.rerun(scope="app")
