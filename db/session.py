@@ -18,6 +18,8 @@ Two writers at once, on either database:
 from __future__ import annotations
 
 import contextlib
+import random
+import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
@@ -38,6 +40,11 @@ CONNECT_TIMEOUT_SECONDS = 5
 # PostgreSQL's serialization_failure and deadlock_detected: the transaction did nothing wrong,
 # it lost a race, and the same work run again normally succeeds.
 RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})
+# Before that second run, a pause of this much to twice this much (at random): the winner of
+# the race, woken when the loser's locks are released, must take them first. Run at once,
+# the loser can take its first lock back before the winner is scheduled, and the two deadlock
+# again (seen in the suite on a loaded two-core machine).
+RETRY_PAUSE_SECONDS = 0.1
 
 
 def _sqlite_pragmas(busy_timeout_ms: int) -> Callable[[Any, Any], None]:
@@ -190,6 +197,7 @@ def run_write(engine: Engine, work: Callable[[Session], T]) -> T:
     except DBAPIError as error:
         if not is_retryable(error):
             raise
+    time.sleep(RETRY_PAUSE_SECONDS * (1 + random.random()))
     with write_scope(engine) as session:
         return work(session)
 

@@ -1,6 +1,10 @@
 """Shared fixtures: every database test runs on SQLite, and on PostgreSQL too when
 ``TEST_DATABASE_URL`` points at one (as ``.ci/run`` does). Each backend is migrated from scratch
-to head once per run; each test then starts from the reference data alone."""
+to head once per run; each test then starts from the reference data alone.
+
+``make test`` runs the suite in a pytest-xdist worker per core. Each worker then works in a
+PostgreSQL database of its own next to ``TEST_DATABASE_URL``'s (``test_gw0``, ``test_gw1``...):
+the tests rebuild the schema they use, and two workers must never share one."""
 
 from __future__ import annotations
 
@@ -9,7 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, delete, text
+from sqlalchemy import Engine, create_engine, delete, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from db.base import Base
@@ -18,6 +23,31 @@ from db.session import make_engine
 
 # Tables filled by migrations; tests keep them.
 REFERENCE_TABLES = {"province", "comarca", "municipality", "topic", "alembic_version"}
+
+
+def _worker_database(server_url: str, worker: str) -> str:
+    """``server_url`` with the worker's own database, created if this server lacks it."""
+    url = make_url(server_url)
+    name = f"{url.database}_{worker}"
+    # CREATE DATABASE cannot run inside a transaction.
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            exists = connection.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            ).first()
+            if exists is None:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Before collection: every test and fixture reads the variable, none keeps a copy.
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker and os.environ.get("TEST_DATABASE_URL"):
+        os.environ["TEST_DATABASE_URL"] = _worker_database(os.environ["TEST_DATABASE_URL"], worker)
 
 
 def _backends() -> list[str]:

@@ -23,6 +23,8 @@ _MENU = (
 )
 # Every page's address: the sign-in gate answers at each of them.
 PAGE_PATHS = tuple(path for path, _, _ in _MENU)
+# Each page's title (its heading and menu entry), by address.
+PAGE_TITLES = {path: title for path, title, _ in _MENU}
 # Pages a role needs a right to open. Dades holds the forms, imports, backups and the audit
 # log; a role with none of its rights (the Commission) is never served it.
 _PAGE_RIGHTS: dict[str, frozenset[Right]] = {
