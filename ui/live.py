@@ -1,16 +1,20 @@
-"""Every open page learns within ``refresh_seconds`` (2 by default) of a change made anywhere:
-in another session, another app server, the command line, a restore, SQL.
+"""On the shared screen (presentation mode), an open page redraws by itself within
+``refresh_seconds`` (2 by default) of a change made anywhere: in another session, another app
+server, the command line, a restore, SQL. Every other page shows it at its next run (any
+click), as the data versions make every run fresh.
 
-- On the shared screen (presentation mode) the page redraws by itself.
-- A working page says so in the sidebar, "Hi ha dades noves", with a button that redraws it;
-  any click on the page does too, as the data versions make every run fresh.
+Why only there: measured with ``make load`` (20 sessions at scale 10), the check on every
+open page made each write rerun the other nineteen sessions' pages under their users: the
+server spent its time on those runs (run p95 from 2 s to 6 s), pages took minutes to open,
+and eight of twenty writes were lost because a redraw swept away the form being filled in or
+its confirmation. A person at work does not want the page to move under the mouse; the
+Commission's screen, which nobody is typing on, wants to be current.
 
-Why a working page does not redraw by itself: measured with ``make load`` (20 sessions at
-scale 10), redrawing every open page made each write rerun the other nineteen sessions' pages
-under their users: the server spent its time on those runs (run p95 from 2 s to 6 s), pages
-took minutes to open, and eight of twenty writes were lost because a redraw swept away the
-form being filled in or its confirmation. A person at work does not want the page to move
-under the mouse; the Commission's screen, which nobody is typing on, wants to be current.
+Nor does a working page get a gentler version, a "new data" notice with a button: the timer
+alone is the cost. With it on every page and no redraw, the same load took the server's runs
+from a median of 78 ms to 1,062 ms (p95 829 ms to 4,046 ms) at the same processor time per
+run (36 ms), and writes failed: ten fragment runs a second, each a round trip through twenty
+browsers sharing the machine, keep every session's thread waiting.
 
 The choice: a fragment that reruns on a timer in each open session and reads the data
 versions (``db/data_version.py``, one query of eight rows, the same on SQLite and PostgreSQL);
@@ -37,24 +41,12 @@ _LOG = logging.getLogger(__name__)
 
 
 def keep_page_fresh() -> None:
-    """Start the check for this page run (after the data versions have been read)."""
-    check = _redraw_if_changed if presentation_mode() else _offer_new_data
-    with st.sidebar:
-        st.fragment(check, run_every=load_settings().refresh_seconds)()
-
-
-def _offer_new_data() -> None:
-    try:
-        changed = data_changed_since_this_run()
-    except SQLAlchemyError as error:
-        # The page's next run says in Catalan what has gone wrong.
-        _LOG.warning("data versions unreadable: %s", error)
-        changed = True
-    if not changed:
+    """On the shared screen, start the check for this page run (after the data versions
+    have been read)."""
+    if not presentation_mode():
         return
-    st.info("Hi ha dades noves des que s'ha obert la pàgina.", icon=":material/update:")
-    if st.button("Actualitza la pàgina", key="live_refresh", icon=":material/refresh:"):
-        st.rerun(scope="app")
+    with st.sidebar:
+        st.fragment(_redraw_if_changed, run_every=load_settings().refresh_seconds)()
 
 
 def _redraw_if_changed() -> None:
