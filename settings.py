@@ -23,11 +23,12 @@ variable, a key of the ``[xmess]`` table in ``.streamlit/secrets.toml``, or the 
                                                                           for another one (a long
                                                                           import) before it is
                                                                           refused
-``refresh_seconds``             ``XMESS_REFRESH_SECONDS``              2  How often a page in
-                                                                          presentation mode
-                                                                          checks whether anyone
-                                                                          has changed the data,
-                                                                          and redraws if so
+``refresh_seconds``             ``XMESS_REFRESH_SECONDS``              2  How often an open
+                                                                          page checks whether
+                                                                          anyone has changed the
+                                                                          data: it redraws in
+                                                                          presentation mode,
+                                                                          elsewhere it says so
 ``run_log``                     ``XMESS_RUN_LOG``                 (none)  A file that gets one
                                                                           line per page run (the
                                                                           page and its server
@@ -75,8 +76,8 @@ class Settings:
     # How long a write waits for the database's write lock (SQLite's busy timeout,
     # PostgreSQL's lock_timeout) while another write, such as a long import, holds it.
     write_wait_seconds: int = 10
-    # How often a page on the shared screen (presentation mode) asks whether the data has
-    # changed (by anyone: another server, the command line) and redraws if it has.
+    # How often an open page asks whether the data has changed (by anyone: another server,
+    # the command line): the shared screen then redraws, a working page offers to.
     refresh_seconds: int = 2
     # Where to append one line per page run with its server time; "" for nowhere.
     run_log: str = ""

@@ -107,11 +107,18 @@ class StreamlitServer(_LocalProcess):
     that file configures."""
 
     def __init__(
-        self, database_url: str, home: Path, *, wait: bool = True, secrets: Path | None = None
+        self,
+        database_url: str,
+        home: Path,
+        *,
+        wait: bool = True,
+        secrets: Path | None = None,
+        settings: dict[str, str] | None = None,
     ) -> None:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = os.environ | {"XMESS_DATABASE_URL": database_url, "HOME": str(home)}
+        env |= settings or {}
         if secrets is None:
             secrets = home / "no-secrets.toml"
             secrets.touch()

@@ -1,8 +1,8 @@
 """One database, several writers, in real servers: an import from the command line and a write
 through another app server show on the shared screen's page left open, with nobody touching
-it (ui/live.py checks every ``refresh_seconds``, 2 by default), and on any page's next run. On
-SQLite, and on PostgreSQL when ``TEST_DATABASE_URL`` names a server (a database of this test's
-own there)."""
+it (ui/live.py checks every ``refresh_seconds``, 2 by default); a colleague's working page left
+open says there is new data, and shows it at a click. On SQLite, and on PostgreSQL when
+``TEST_DATABASE_URL`` names a server (a database of this test's own there)."""
 
 from __future__ import annotations
 
@@ -110,6 +110,12 @@ def test_writes_through_another_server_and_the_command_line_show_on_an_open_page
     reader.get_by_text("Mode presentació").click()
     expect(reader.get_by_role("switch", name="Mode presentació")).to_be_checked()
     wait_for_app(reader)
+    # A colleague at work, on the same server.
+    colleague = two_pages()
+    _open_inici(colleague, reader_server)
+    expect(_metric(colleague, "Membres actius")).to_have_text("2")
+    new_data = colleague.get_by_test_id("stSidebar").get_by_text("Hi ha dades noves")
+    expect(new_data).to_have_count(0)
 
     members = tmp_path / "membres.csv"
     members.write_text(NEW_MEMBERS, encoding="utf-8")
@@ -145,8 +151,12 @@ def test_writes_through_another_server_and_the_command_line_show_on_an_open_page
     expect(_metric(reader, "Contactes (3 mesos)")).to_have_text("1")
     print(f"the write showed on the other server {time.monotonic() - saved_at:.1f} s later")
     expect_no_exception(reader)
-    # A working page (not presenting) on that server shows it at its first run.
-    colleague = two_pages()
-    _open_inici(colleague, reader_server)
+    # The colleague's page did not move under them: it says there is new data...
+    expect(new_data).to_be_visible()
+    expect(_metric(colleague, "Membres actius")).to_have_text("2")
+    # ...and shows it at a click.
+    colleague.get_by_role("button", name="Actualitza la pàgina").click()
     expect(_metric(colleague, "Contactes (3 mesos)")).to_have_text("1")
     expect(_metric(colleague, "Membres actius")).to_have_text("4")
+    expect(new_data).to_have_count(0)
+    expect_no_exception(colleague)
