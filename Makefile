@@ -43,8 +43,9 @@ demo: $(VENV)/.runtime-installed
 	$(PY) -m db.demo --scale $(or $(SCALE),1)
 
 ## Lint, then run the whole test suite (SQLite; PostgreSQL too when TEST_DATABASE_URL is set),
-## in one process; WORKERS=auto runs a worker per core (two browser tests still flake there). Worksteal: the browser tests are a
-## few long tests among many short ones, and an idle worker takes over a busy one's queue.
+## in one process; WORKERS=auto runs a worker per core (two browser tests still flake there).
+## Worksteal: the browser tests are a few long tests among many short ones, and an idle worker
+## takes over a busy one's queue.
 test: lint
 	$(PY) -m pytest -n $(or $(WORKERS),0) --dist worksteal
 

@@ -49,14 +49,18 @@ def keep_page_fresh() -> None:
         st.fragment(check, run_every=load_settings().refresh_seconds)()
 
 
-def _offer_new_data() -> None:
+def _changed() -> bool:
+    """Whether the data has moved since this page's run; an unreadable database counts as a
+    change, so that the page's own run says in Catalan what has gone wrong."""
     try:
-        changed = data_changed_since_this_run()
+        return data_changed_since_this_run()
     except SQLAlchemyError as error:
-        # The page's next run says in Catalan what has gone wrong.
         _LOG.warning("data versions unreadable: %s", error)
-        changed = True
-    if not changed:
+        return True
+
+
+def _offer_new_data() -> None:
+    if not _changed():
         return
     st.info("Hi ha dades noves des que s'ha obert la pàgina.", icon=":material/update:")
     if st.button("Actualitza la pàgina", key="live_refresh", icon=":material/refresh:"):
@@ -64,12 +68,5 @@ def _offer_new_data() -> None:
 
 
 def _redraw_if_changed() -> None:
-    try:
-        changed = data_changed_since_this_run()
-    except SQLAlchemyError as error:
-        # The page's own run says in Catalan what has gone wrong, in place of the page (and,
-        # stopped there, starts no further check until someone acts).
-        _LOG.warning("data versions unreadable: %s", error)
-        changed = True
-    if changed:
+    if _changed():
         st.rerun(scope="app")
