@@ -232,6 +232,7 @@ class PageRuns:
 
     def __init__(self) -> None:
         self._timer_fragments: set[str] = set()
+        self._cut_short = False  # the last page run's end read "finished early for rerun"
 
     def asked(self, message: BackMsg) -> bool:
         """``message``, sent by the browser, asks for a page run."""
@@ -242,16 +243,32 @@ class PageRuns:
             return False
         return True
 
+    def _timer_only(self, message: ForwardMsg) -> bool:
+        fragments = set(message.metadata.run.fragment_ids)
+        return bool(fragments) and fragments <= self._timer_fragments
+
     def ended(self, message: ForwardMsg) -> bool:
         """``message``, received, ends a page run: not one cut short by a newer rerun (that is
         not the end of the newer one), nor a run of the timer's fragment alone (the browser
-        sent its request, naming the fragment, before)."""
-        if message.WhichOneof("type") != "script_finished":
+        sent its request, naming the fragment, before).
+
+        When a run starts before the previous run's messages have gone out, Streamlit rewrites
+        that run's "finished" into "finished early for rerun" (``ForwardMsgQueue.clear``). The
+        timer's run never interrupts a page run (an automatic fragment rerun waits for the
+        run in progress), so a page run's "early" end followed by the start of a timer-only
+        run was a whole run: its end is that start. (Counting neither hung a test for a
+        minute now and then, under load.)"""
+        kind = message.WhichOneof("type")
+        if kind == "new_session":
+            whole_run_before = self._cut_short and self._timer_only(message)
+            self._cut_short = False
+            return whole_run_before
+        if kind != "script_finished" or self._timer_only(message):
             return False
         if message.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+            self._cut_short = True
             return False
-        fragments = set(message.metadata.run.fragment_ids)
-        return not (fragments and fragments <= self._timer_fragments)
+        return True
 
 
 class WriteRefused(Exception):

@@ -144,15 +144,31 @@ def test_map_draws_offline_and_escapes_a_hostile_name(
     assert from_map <= {TILE_HOST}
 
 
+# Leaflet 1.9 has no public "is it animating?"; these two fields are what its own zoom and
+# pan animations set while they run.
+_MAP_AT_REST = (
+    "!window.map._animatingZoom && !(window.map._panAnim && window.map._panAnim._inProgress)"
+)
+_VIEW = "[window.map.getZoom(), window.map.getCenter().lat, window.map.getCenter().lng]"
+
+
 def _moved(frame: Frame, move: Callable[[], None]) -> None:
-    """Do ``move`` and wait for Leaflet's ``moveend``: once a zoom's or a drag's animation
-    (inertia included) has ended."""
+    """Do ``move`` on a map at rest, and wait until it rests somewhere else, a ``moveend``
+    after the move included (a drag's inertia ends in one). A ``moveend`` alone is no proof:
+    the map's own opening zoom can end just after a move starts, and Leaflet ignores a drag
+    that starts during a zoom animation (CI caught both)."""
+    frame.wait_for_function(f"() => {_MAP_AT_REST}")
+    before = frame.evaluate(_VIEW)
     frame.evaluate(
         "() => { window.xmessMoved = false;"
         " window.map.once('moveend', () => { window.xmessMoved = true; }); }"
     )
     move()
-    frame.wait_for_function("() => window.xmessMoved === true")
+    frame.wait_for_function(
+        f"""before => window.xmessMoved === true && {_MAP_AT_REST}
+            && JSON.stringify({_VIEW}) !== JSON.stringify(before)""",
+        arg=before,
+    )
 
 
 def _click_in(page: Page, frame_element: ElementHandle, selector: str) -> None:
@@ -190,12 +206,9 @@ def test_moving_the_map_stays_in_the_browser_and_a_click_narrows_the_tables(
     reruns = Reruns(page)
     page.goto(f"{server.url}/mapa")
     wait_for_app(page)
-    handle = page.wait_for_selector(MAP_FRAME, state="attached", timeout=APP_TIMEOUT)
-    frame = handle.content_frame()
-    assert frame is not None
-    frame.wait_for_function("() => window.map !== undefined", timeout=APP_TIMEOUT)
     # Once mounted, the component sends its (empty) value: one rerun, no click in it. Its run
-    # must be over before the map is touched (it may move the map on the page).
+    # must be over before the map is touched (it may move the map on the page), and before
+    # the frame is looked up: under load, a first run cut short can leave its frame behind.
     poll(
         page,
         lambda: any(reruns.value(i, MAP_KEY) is not None for i in range(len(reruns.sent))),
@@ -204,9 +217,14 @@ def test_moving_the_map_stays_in_the_browser_and_a_click_narrows_the_tables(
     )
     reruns.wait_until_settled(page)
     before = len(reruns.sent)
+    handle = page.wait_for_selector(MAP_FRAME, state="attached", timeout=APP_TIMEOUT)
+    frame = handle.content_frame()
+    assert frame is not None
+    frame.wait_for_function("() => window.map !== undefined", timeout=APP_TIMEOUT)
 
     # Zoom and pan: nothing goes back to Python (only clicks are returned).
-    view = "[window.map.getZoom(), window.map.getCenter().lat, window.map.getCenter().lng]"
+    view = _VIEW
+    frame.wait_for_function(f"() => {_MAP_AT_REST}")
     first_zoom = frame.evaluate("window.map.getZoom()")
     _moved(frame, lambda: frame.locator(".leaflet-control-zoom-in").click())
     # The whole map on screen (the page above it may have grown), then its box.
@@ -231,6 +249,7 @@ def test_moving_the_map_stays_in_the_browser_and_a_click_narrows_the_tables(
     assert moved[0] == zoomed[0] and moved[1:] != zoomed[1:], "the drag did not pan the map"
 
     _click_in(page, handle, f"path.xmess-comarca-{ANOIA}")
+    expect(page.get_by_text("Comarca: Anoia")).to_be_visible(timeout=APP_TIMEOUT)
     expect(page.get_by_text("Comarca: Anoia")).to_be_visible(timeout=APP_TIMEOUT)
     reruns.wait_until_settled(page)
     expect(page.get_by_role("button", name="Treu la selecció")).to_be_visible()

@@ -164,16 +164,7 @@ def app(
 ) -> Iterator[SignInApp]:
     home = tmp_path_factory.mktemp("sign-in-server")
     secrets = auth_secrets(home / "secrets.toml", oidc_provider)
-    # The shared screen's freshness check (ui/live.py) is test_shared_database.py's: here its
-    # timer's messages, under a loaded machine, once left the sweep's count of runs waiting
-    # (1 run in 4 beside the load test), a harness problem not yet understood.
-    server = StreamlitServer(
-        network.url,
-        home=home,
-        secrets=secrets,
-        wait=False,
-        settings={"XMESS_REFRESH_SECONDS": "3600"},
-    )
+    server = StreamlitServer(network.url, home=home, secrets=secrets, wait=False)
     try:
         server.wait_until_healthy()
         yield SignInApp(server)
