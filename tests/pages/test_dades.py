@@ -111,7 +111,8 @@ def test_edit_a_member_and_see_it_in_the_audit_log(
     assert "Membre «Ajuntament de Vic» desat." in app.success[0].value
     log = next(df.value for df in app.dataframe if "Canvis" in df.value.columns)
     assert log.iloc[0]["Acció"] == "Modificació"
-    assert "notes: (buit) → Nova regidora d'ESS" in log.iloc[0]["Canvis"]
+    assert "Notes: (buit) → Nova regidora d'ESS" in log.iloc[0]["Canvis"]
+    assert log.iloc[0]["Registre"] == "Ajuntament de Vic"
     app.multiselect(key="dades_audit_actions").set_value(["create"]).run()
     assert any("Cap canvi no compleix" in i.value for i in app.info)
 

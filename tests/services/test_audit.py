@@ -50,11 +50,41 @@ def test_entries_are_readable_newest_first(session: Session) -> None:
     assert entries["action"].tolist() == ["update", "create"]
     latest = entries.iloc[0]
     assert latest["table"] == "member" and latest["record_id"] == "7"
-    assert latest["changes"] == ("left_on: (buit) → 30/06/2026; is_territorial_delegate: no → sí")
-    assert "notes: <b>x</b>" in latest["before"]  # HTML stays text
+    assert latest["changes"] == "Data de baixa: (buit) → 30/06/2026; Delegat territorial: no → sí"
+    assert "Notes: <b>x</b>" in latest["before"]  # HTML stays text
     # In Catalan time: midnight UTC is one in the morning in winter.
     assert entries.iloc[1]["at"].strftime("%d/%m/%Y %H:%M:%S %Z") == "01/01/2020 01:00:00 CET"
-    assert entries.iloc[1]["changes"] == "name: Ajuntament de Vic"
+    assert entries.iloc[1]["changes"] == "Nom: Ajuntament de Vic"
+    # Record 1 was never stored: named from what the entry itself kept.
+    assert entries.iloc[1]["record"] == "Ajuntament de Vic"
+    assert latest["record"] == "núm. 7"
+
+
+def test_fields_lists_and_other_records_read_by_name(session: Session) -> None:
+    vic = make.member(session, "Ajuntament de Vic")
+    olot = make.member(session, "Ajuntament d'Olot")
+    assembly = make.event(session, "Assemblea de primavera", date(2026, 3, 28))
+    registration = make.registration(session, assembly, vic)
+    session.flush()
+    update_audited(session, registration, username="marta", status="attended")
+    record_change(
+        session,
+        username="marta",
+        action=AuditAction.UPDATE,
+        table="member",
+        record_id=vic.id,
+        before={"mentor_id": None, "kind": "ajuntament"},
+        after={"mentor_id": olot.id, "kind": "consell_comarcal"},
+    )
+    session.commit()
+    member_entry, registration_entry = audit_entries(session=session).itertuples()
+    assert registration_entry.changes == "Estat: Inscrit → Hi ha assistit"
+    # A registration has no name of its own: it is the event's and the member's.
+    assert registration_entry.record == "Assemblea de primavera · Ajuntament de Vic"
+    assert member_entry.changes == (
+        "Municipi mentor: (buit) → Ajuntament d'Olot; Tipus: Ajuntament → Consell comarcal"
+    )
+    assert member_entry.record == "Ajuntament de Vic"
 
 
 def test_filters_by_table_user_action_and_dates(session: Session) -> None:
