@@ -35,6 +35,7 @@ from db.models import (
 from services.access import Actor, Right, require
 from services.audit import add_audited, update_audited
 from services.clauses import active_member_clause
+from services.collation import sort_by_place
 from services.errors import ValidationError
 from services.formatting import fmt_date
 from services.frames import frame_of
@@ -238,9 +239,8 @@ def first_time_members(*, session: Session, event_id: int, today: date) -> pd.Da
         .join(Municipality, Member.municipality_code == Municipality.ine_code)
         .join(Comarca, Comarca.code == Municipality.comarca_code)
         .where(first.c.event_id == event_id)
-        .order_by(Member.name)
     ).all()
-    return frame_of(rows, columns=["member_id", "member", "comarca"])
+    return sort_by_place(frame_of(rows, columns=["member_id", "member", "comarca"]))
 
 
 @dataclass(frozen=True)
@@ -321,16 +321,17 @@ def member_attendance(*, session: Session, today: date, filters: EventFilter) ->
     """Per active member, over the filtered events already held: events registered for (not
     cancelled), attended, no-shows, attendance rate, and the last XMESS activity it attended
     (any, ever), so "never this year" and "never at all" can be told apart."""
-    members = frame_of(
-        session.execute(
-            select(Member.id, Member.name, Comarca.name, Province.name)
-            .join(Municipality, Member.municipality_code == Municipality.ine_code)
-            .join(Comarca, Comarca.code == Municipality.comarca_code)
-            .join(Province, Province.code == Municipality.province_code)
-            .where(active_member_clause(today))
-            .order_by(Member.name)
-        ).all(),
-        columns=["member_id", "member", "comarca", "province"],
+    members = sort_by_place(
+        frame_of(
+            session.execute(
+                select(Member.id, Member.name, Comarca.name, Province.name)
+                .join(Municipality, Member.municipality_code == Municipality.ine_code)
+                .join(Comarca, Comarca.code == Municipality.comarca_code)
+                .join(Province, Province.code == Municipality.province_code)
+                .where(active_member_clause(today))
+            ).all(),
+            columns=["member_id", "member", "comarca", "province"],
+        )
     )
     if members.empty:
         return pd.DataFrame(columns=MEMBER_COLUMNS)
@@ -478,21 +479,23 @@ def event_registrations(*, session: Session, event_id: int) -> pd.DataFrame:
         .join(Comarca, Comarca.code == Municipality.comarca_code)
         .outerjoin(Person, Person.id == Registration.person_id)
         .where(Registration.event_id == event_id)
-        .order_by(Member.name, Person.full_name)
+        .order_by(Person.full_name)
     ).all()
-    frame = frame_of(
-        rows,
-        columns=[
-            "registration_id",
-            "member_id",
-            "member",
-            "person",
-            "role",
-            "email",
-            "comarca",
-            "status",
-            "registered_on",
-        ],
+    frame = sort_by_place(
+        frame_of(
+            rows,
+            columns=[
+                "registration_id",
+                "member_id",
+                "member",
+                "person",
+                "role",
+                "email",
+                "comarca",
+                "status",
+                "registered_on",
+            ],
+        )
     )
     frame["role"] = frame["role"].map(lambda r: PersonRole(r).value if pd.notna(r) else "")
     frame[["person", "email"]] = frame[["person", "email"]].fillna("")

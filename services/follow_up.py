@@ -24,6 +24,7 @@ from db.models import (
     Province,
 )
 from services.clauses import active_member_clause
+from services.collation import sort_by_place
 from services.frames import frame_of
 from services.labels import MEMBER_KIND
 from settings import Settings
@@ -129,7 +130,7 @@ def onboarding_progress(*, session: Session, today: date) -> pd.DataFrame:
                 0 if complete else days_idle,
             )
         )
-    return frame_of(result, columns).sort_values("member").reset_index(drop=True)
+    return sort_by_place(frame_of(result, columns))
 
 
 @reads(Area.MEMBERS, Area.REFERENCE, Area.USERS)

@@ -36,6 +36,7 @@ from db.models import (
 )
 from services.access import Actor, Right, require
 from services.audit import add_audited, json_value, record_change
+from services.collation import sort_by_place
 from services.errors import ConcurrentEditError, ValidationError
 from services.formatting import fmt_date
 from services.frames import frame_of
@@ -125,17 +126,15 @@ PERSON_LABELS = {
 def member_options(*, session: Session) -> pd.DataFrame:
     """Every member (who left too), to pick one to edit or as a mentor: ``member_id``,
     ``member``."""
-    rows = session.execute(select(Member.id, Member.name).order_by(Member.name)).all()
-    return frame_of(rows, ["member_id", "member"])
+    rows = session.execute(select(Member.id, Member.name)).all()
+    return sort_by_place(frame_of(rows, ["member_id", "member"]))
 
 
 @reads(Area.REFERENCE)
 def municipality_options(*, session: Session) -> pd.DataFrame:
     """``ine_code``, ``municipality``, by name."""
-    rows = session.execute(
-        select(Municipality.ine_code, Municipality.name).order_by(Municipality.name)
-    ).all()
-    return frame_of(rows, ["ine_code", "municipality"])
+    rows = session.execute(select(Municipality.ine_code, Municipality.name)).all()
+    return sort_by_place(frame_of(rows, ["ine_code", "municipality"]), "municipality")
 
 
 @reads(Area.USERS)

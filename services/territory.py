@@ -15,6 +15,7 @@ from db.data_version import Area, reads
 from db.models import Comarca, Member, Municipality, Province
 from db.reference_data import REFERENCE_DIR
 from services.clauses import active_member_clause
+from services.collation import sort_by_place
 from services.frames import frame_of
 from services.labels import MEMBER_KIND
 
@@ -202,9 +203,8 @@ def member_locations(*, session: Session, today: date) -> pd.DataFrame:
         # under Girona).
         .join(Province, Municipality.province_code == Province.code)
         .where(active_member_clause(today))
-        .order_by(Member.name)
     ).all()
-    frame = frame_of(rows, LOCATION_COLUMNS)
+    frame = sort_by_place(frame_of(rows, LOCATION_COLUMNS))
     frame["kind"] = frame["kind"].map(lambda kind: MEMBER_KIND[kind])
     frame["territorial_delegate"] = frame["territorial_delegate"].astype(bool)
     frame["mentor_id"] = frame["mentor_id"].astype("Int64")

@@ -34,6 +34,7 @@ from services.access import Actor, Right, require
 from services.audit import add_audited, update_audited
 from services.catalan import MONTHS, with_de
 from services.clauses import active_member_clause
+from services.collation import sort_by_place
 from services.errors import ValidationError
 from services.formatting import fmt_date
 from services.frames import frame_of
@@ -357,7 +358,7 @@ def attendance_matrix(*, session: Session, today: date) -> pd.DataFrame:
     frame["work_group"] = frame["work_group_id"].map(names)
     frame = frame.merge(members, on="member_id")  # active members only
     frame["rate"] = frame["rate"].astype(float)
-    return frame[MATRIX_COLUMNS].sort_values(["member", "work_group"]).reset_index(drop=True)
+    return sort_by_place(frame[MATRIX_COLUMNS].sort_values("work_group"))
 
 
 @reads(Area.MEMBERS, Area.WORK_GROUPS, Area.REFERENCE)
@@ -379,9 +380,10 @@ def members_without_group(*, session: Session, today: date) -> pd.DataFrame:
         .join(Comarca, Municipality.comarca_code == Comarca.code)
         .join(Province, Municipality.province_code == Province.code)
         .where(active_member_clause(today), Member.id.not_in(in_a_group))
-        .order_by(Member.name)
     ).all()
-    return frame_of(rows, columns=["member_id", "member", "comarca", "province", "joined_on"])
+    return sort_by_place(
+        frame_of(rows, columns=["member_id", "member", "comarca", "province", "joined_on"])
+    )
 
 
 @reads(Area.WORK_GROUPS)
@@ -417,9 +419,10 @@ def group_members(*, session: Session, work_group_id: int, today: date) -> pd.Da
             (WorkGroupMembership.left_on.is_(None)) | (WorkGroupMembership.left_on > today),
             active_member_clause(today),
         )
-        .order_by(Member.name)
     ).all()
-    frame = frame_of(rows, columns=["membership_id", "member_id", "member", "comarca", "joined_on"])
+    frame = sort_by_place(
+        frame_of(rows, columns=["membership_id", "member_id", "member", "comarca", "joined_on"])
+    )
     attended = frame_of(
         session.execute(
             select(Registration.member_id, Event.id, Event.held_on)
