@@ -3,11 +3,12 @@ business logic."""
 
 import streamlit as st
 
+from ui.accessibility import apply_accessibility
 from ui.auth import require_viewer
 from ui.data import refresh_data_versions
 from ui.layout import render_sidebar, require_database, require_settings
 from ui.live import keep_page_fresh
-from ui.navigation import app_pages
+from ui.navigation import app_pages, home_alias
 from ui.timing import page_run
 
 st.set_page_config(
@@ -17,12 +18,14 @@ st.set_page_config(
     page_icon="🤝",
     layout="wide",
 )
+apply_accessibility()
 
 # The run's server time goes to the run log when the run_log knob names one (make load).
 with page_run() as run:
     require_settings()
     viewer = require_viewer(require_database)
-    navigation = st.navigation(list(app_pages(viewer).values()))
+    # Every page's own address answers, Inici's (/inici) besides the root.
+    navigation = st.navigation([*app_pages(viewer).values(), home_alias()])
     run.url_path = navigation.url_path
     render_sidebar(viewer)
     require_database()

@@ -17,6 +17,7 @@ from settings import load_settings
 from ui.charts import show_chart
 from ui.data import query
 from ui.layout import presentation_mode
+from ui.metrics import Figure, metric_row
 from ui.navigation import page
 from ui.rights import may
 from ui.tables import data_table
@@ -40,33 +41,32 @@ def _delta(now: int, before: int) -> str:
 
 
 def _headline(figures: overview.HeadlineFigures, change: overview.QuarterChange) -> None:
-    members, contacts, attendance, plan = st.columns(4)
-    members.metric(
-        "Membres actius",
-        fmt_number(figures.active_members),
-        delta=_delta(change.active_members_now, change.active_members_before),
-        help=f"{fmt_number(figures.new_members)} s'han incorporat els darrers 12 mesos.",
-        border=True,
-    )
-    contacts.metric(
-        "Contactes (3 mesos)",
-        fmt_number(change.contacts_now),
-        delta=_delta(change.contacts_now, change.contacts_before),
-        border=True,
-    )
-    attendance.metric(
-        "Assistències (3 mesos)",
-        fmt_number(change.attendances_now),
-        delta=_delta(change.attendances_now, change.attendances_before),
-        help="Assistències de membres a esdeveniments i sessions de grups de treball.",
-        border=True,
-    )
-    plan.metric(
-        f"Activitats del pla {figures.plan_year}",
-        fmt_number(figures.plan_activities),
-        delta=f"{fmt_number(figures.conveni_activities)} vinculades al Conveni",
-        delta_color="off",
-        border=True,
+    metric_row(
+        [
+            Figure(
+                "Membres actius",
+                fmt_number(figures.active_members),
+                delta=_delta(change.active_members_now, change.active_members_before),
+                help=f"{fmt_number(figures.new_members)} s'han incorporat els darrers 12 mesos.",
+            ),
+            Figure(
+                "Contactes (3 mesos)",
+                fmt_number(change.contacts_now),
+                delta=_delta(change.contacts_now, change.contacts_before),
+            ),
+            Figure(
+                "Assistències (3 mesos)",
+                fmt_number(change.attendances_now),
+                delta=_delta(change.attendances_now, change.attendances_before),
+                help="Assistències de membres a esdeveniments i sessions de grups de treball.",
+            ),
+            Figure(
+                f"Activitats del pla {figures.plan_year}",
+                fmt_number(figures.plan_activities),
+                delta=f"{fmt_number(figures.conveni_activities)} vinculades al Conveni",
+                delta_color="off",
+            ),
+        ]
     )
     st.caption(
         f"{fmt_number(figures.persons)} persones de contacte · "
@@ -133,6 +133,8 @@ def _to_contact(statuses: pd.DataFrame) -> None:
 def _stuck(today: date) -> None:
     onboarding = query(follow_up.onboarding_progress, today=today)
     stuck = onboarding[onboarding["stuck"]] if not onboarding.empty else onboarding
+    # The longest stuck first: they need a call first.
+    stuck = stuck.sort_values("days_without_progress", ascending=False, kind="stable")
     st.subheader("Acollides encallades")
     if stuck.empty:
         st.caption("Cap acollida encallada: totes avancen o estan completes.")

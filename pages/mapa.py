@@ -5,7 +5,6 @@ member, and the per-province summary. Works offline (see ``ui/map_assets.py``)."
 from __future__ import annotations
 
 import streamlit as st
-from streamlit.delta_generator import DeltaGenerator
 
 from services import map_layers
 from services.clock import catalan_today
@@ -15,6 +14,7 @@ from services.map_layers import MapLayers
 from settings import load_settings
 from ui.data import query
 from ui.layout import presentation_mode
+from ui.metrics import Figure, metric_row
 
 ALL_PROVINCES = "Totes"
 
@@ -22,32 +22,34 @@ ALL_PROVINCES = "Totes"
 def _headline(layers: MapLayers) -> None:
     comarques = layers.comarques
     empty = comarques[comarques["members"] == 0]
-    # Short labels: on the Commission's screen (large type) long ones are cut.
-    columns = st.columns(4)
-    columns[0].metric("Membres actius", fmt_number(len(layers.members)), border=True)
-    _quiet_metric(
-        columns[1],
-        "Amb presència",
-        fmt_number(len(comarques) - len(empty)),
-        f"de {fmt_number(len(comarques))} comarques",
+    # Short labels: on the Commission's screen (large type) long ones are cut. The notes are
+    # not changes: no colour, no arrow.
+    metric_row(
+        [
+            Figure("Membres actius", fmt_number(len(layers.members))),
+            Figure(
+                "Amb presència",
+                fmt_number(len(comarques) - len(empty)),
+                delta=f"de {fmt_number(len(comarques))} comarques",
+                delta_color="off",
+                delta_arrow="off",
+            ),
+            Figure(
+                "Sense presència",
+                fmt_number(len(empty)),
+                delta=f"{fmt_number(int(empty['population'].sum()))} habitants",
+                delta_color="off",
+                delta_arrow="off",
+            ),
+            Figure(
+                "Delegats",
+                fmt_number(int(layers.members["territorial_delegate"].sum())),
+                delta="municipis delegats",
+                delta_color="off",
+                delta_arrow="off",
+            ),
+        ]
     )
-    _quiet_metric(
-        columns[2],
-        "Sense presència",
-        fmt_number(len(empty)),
-        f"{fmt_number(int(empty['population'].sum()))} habitants",
-    )
-    _quiet_metric(
-        columns[3],
-        "Delegats",
-        fmt_number(int(layers.members["territorial_delegate"].sum())),
-        "municipis delegats",
-    )
-
-
-def _quiet_metric(column: DeltaGenerator, label: str, value: str, note: str) -> None:
-    """A metric whose delta is a note, not a change: no colour, no arrow."""
-    column.metric(label, value, delta=note, delta_color="off", delta_arrow="off", border=True)
 
 
 @st.fragment

@@ -16,6 +16,7 @@ from ui import follow_up_panels as widgets
 from ui.charts import show_chart
 from ui.data import query
 from ui.feedback import show_flash
+from ui.free_text import masks_names
 from ui.layout import presentation_mode
 from ui.rights import offers_forms
 from ui.tables import data_table
@@ -91,7 +92,10 @@ def _member_file(member_id: int, today: date) -> None:
     with tabs[0]:
         if offers_forms():
             widgets.contact_form(member_id, profile.name, today)
-        widgets.timeline(query(member_file.member_timeline, member_id=member_id))
+        # On the shared screen the summaries come with the known persons masked.
+        widgets.timeline(
+            query(member_file.member_timeline, member_id=member_id, mask_names=masks_names())
+        )
     with tabs[1]:
         widgets.onboarding_checklist(profile, today)
     with tabs[2]:

@@ -353,7 +353,7 @@ async def _log_contact(
     )
     steps.append("typing the summary")
     # A form's key is not a class of its own; its submit button's is, and names the member.
-    submit = page.locator(f'[class*="st-key-FormSubmitter-log_contact_{write.member_id}-"]')
+    submit = page.locator(f".st-key-contact_submit_{write.member_id}")
     form = page.get_by_test_id("stForm").filter(has=submit)
     await form.locator(".st-key-contact_summary textarea").fill(write.summary)
     steps.append("saving the contact")

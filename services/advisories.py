@@ -23,6 +23,7 @@ from db.models import (
 from services.clauses import active_member_clause
 from services.frames import frame_of
 from services.labels import ADVISORY_KIND, ADVISORY_STATUS, REFERRAL
+from services.privacy import mask_summaries
 
 OPEN_STATUSES = (AdvisoryStatus.REQUESTED, AdvisoryStatus.IN_PROGRESS)
 
@@ -48,9 +49,15 @@ def needs_by_quarter(*, session: Session, today: date, quarters: int = 8) -> pd.
     return frame.groupby(["quarter", "topic"]).size().reset_index(name="needs")
 
 
-@reads(Area.MEMBERS)
-def referrals_without_follow_up(*, session: Session, today: date) -> pd.DataFrame:
-    """Referrals made at a contact after which the member was never contacted again."""
+@reads(Area.MEMBERS, Area.USERS)
+def referrals_without_follow_up(
+    *, session: Session, today: date, mask_names: bool = False
+) -> pd.DataFrame:
+    """Referrals made at a contact after which the member was never contacted again.
+
+    With ``mask_names`` (presentation mode) the contact's summary comes as
+    ``privacy.MASKED_SUMMARY``, the known persons, e-mails and phones in it masked. (The
+    masking reads the persons and the staff: hence ``Area.USERS``.)"""
     later = aliased(Interaction)
     has_later = (
         select(later.id)
@@ -73,7 +80,7 @@ def referrals_without_follow_up(*, session: Session, today: date) -> pd.DataFram
     frame = frame_of(rows, ["member", "occurred_on", "referral", "summary"])
     frame["referral"] = frame["referral"].map(REFERRAL)
     frame.insert(2, "days_waiting", [(today - d).days for d in frame["occurred_on"]])
-    return frame
+    return mask_summaries(frame, session=session) if mask_names else frame
 
 
 @reads(Area.MEMBERS, Area.REFERENCE)

@@ -1,4 +1,5 @@
-"""Catalan as the network writes it: month names and the preposition "de" before a place.
+"""Catalan as the network writes it: month names, the preposition "de" before a place, and a
+count before its noun.
 
 Titles and names the application composes ("Sessió del GT de Cures (març 2026)", "Consell
 Comarcal de l'Alt Empordà") must read as a person would write them, so the contraction and
@@ -8,6 +9,8 @@ elision rules live here, in one place, for the services and the demo generator a
 from __future__ import annotations
 
 import unicodedata
+
+from services.formatting import fmt_number
 
 # Month names, lower case as they are written mid-sentence: ``MONTHS[month - 1]``.
 MONTHS: tuple[str, ...] = (
@@ -76,3 +79,10 @@ def comarca_with_de(name: str) -> str:
     if folded in FEMININE_COMARQUES:
         return f"de la {name}"
     return f"del {name}"
+
+
+def plural(count: int | float, singular: str, plural_form: str) -> str:
+    """``count`` in ca-ES figures before its noun, singular only for exactly one: "1 canvi",
+    "0 canvis", "2 canvis", "1.234 inscripcions". Catalan, like English, writes zero with
+    the plural."""
+    return f"{fmt_number(count)} {singular if count == 1 else plural_form}"

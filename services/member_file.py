@@ -32,6 +32,7 @@ from db.models import (
     WorkGroup,
     WorkGroupMembership,
 )
+from services import privacy
 from services.clauses import active_member_clause
 from services.frames import frame_of
 from services.labels import (
@@ -164,8 +165,12 @@ def member_persons(*, session: Session, member_id: int) -> pd.DataFrame:
 
 
 @reads(Area.MEMBERS, Area.REFERENCE, Area.USERS)
-def member_timeline(*, session: Session, member_id: int) -> pd.DataFrame:
-    """Interactions, newest first, with needs, referral and the agreed next contact."""
+def member_timeline(*, session: Session, member_id: int, mask_names: bool = False) -> pd.DataFrame:
+    """Interactions, newest first, with needs, referral and the agreed next contact.
+
+    With ``mask_names`` (presentation mode), for a shared screen: the summary comes as
+    ``MASKED_SUMMARY``, with known persons, e-mails and phones masked, and the staff member
+    and the person are blank; nothing in it names anyone the network knows."""
     staff = aliased(AppUser)
     rows = session.execute(
         select(
@@ -210,6 +215,9 @@ def member_timeline(*, session: Session, member_id: int) -> pd.DataFrame:
     frame["channel"] = frame["channel"].map(CHANNEL)
     frame["referral"] = frame["referral"].map(REFERRAL).fillna("")
     frame[["staff", "person"]] = frame[["staff", "person"]].fillna("")
+    if mask_names:
+        frame = privacy.mask_summaries(frame, session=session)
+        frame[["staff", "person"]] = ""
     return frame
 
 

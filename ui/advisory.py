@@ -13,7 +13,16 @@ from services.formatting import fmt_date_column, fmt_number, fmt_percent
 from settings import load_settings
 from ui.charts import show_chart
 from ui.data import query
+from ui.free_text import masks_names, summary_labels
 from ui.tables import data_table
+
+REFERRAL_LABELS = {
+    "member": "Membre",
+    "occurred_on": "Data",
+    "days_waiting": "Dies sense resposta",
+    "referral": "Derivació",
+    "summary": "Resum",
+}
 
 
 def needs_and_referrals(today: date) -> None:
@@ -24,7 +33,8 @@ def needs_and_referrals(today: date) -> None:
     else:
         show_chart(needs_bars, needs)
     st.subheader("Derivacions sense contacte posterior")
-    pending = query(advisories.referrals_without_follow_up, today=today)
+    # On the shared screen the summaries come with the known persons masked.
+    pending = query(advisories.referrals_without_follow_up, today=today, mask_names=masks_names())
     if pending.empty:
         st.success("Totes les derivacions han tingut un contacte posterior.")
     else:
@@ -33,13 +43,7 @@ def needs_and_referrals(today: date) -> None:
             pending.assign(occurred_on=fmt_date_column(pending["occurred_on"])),
             key="advisory_referrals",
             file_name="derivacions_pendents",
-            labels={
-                "member": "Membre",
-                "occurred_on": "Data",
-                "days_waiting": "Dies sense resposta",
-                "referral": "Derivació",
-                "summary": "Resum",
-            },
+            labels=summary_labels(REFERRAL_LABELS, pending),
         )
 
 

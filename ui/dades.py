@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from services import importing
+from services.catalan import plural
 from services.clock import catalan_today
 from services.formatting import fmt_number
 from services.importing.base import ACTION_LABELS
@@ -73,7 +74,8 @@ def import_section() -> None:
     if not preview.can_import:
         return
     label = (
-        f"Importa ({fmt_number(preview.created)} nous, {fmt_number(preview.updated)} actualitzats)"
+        f"Importa ({plural(preview.created, 'nou', 'nous')}, "
+        f"{plural(preview.updated, 'actualitzat', 'actualitzats')})"
     )
 
     def new_uploader(_: importing.ImportResult) -> None:
@@ -85,9 +87,9 @@ def import_section() -> None:
             importing.apply_import,
             refused="No s'ha importat res:",
             success=lambda result: (
-                f"Importat {uploaded.name}: {fmt_number(result.created)} nous, "
-                f"{fmt_number(result.updated)} actualitzats, {fmt_number(result.unchanged)} "
-                "sense canvis."
+                f"Importat {uploaded.name}: {plural(result.created, 'nou', 'nous')}, "
+                f"{plural(result.updated, 'actualitzat', 'actualitzats')}, "
+                f"{fmt_number(result.unchanged)} sense canvis."
             ),
             on_success=new_uploader,
             kind=kind,

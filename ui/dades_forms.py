@@ -13,7 +13,7 @@ import streamlit as st
 
 from services.errors import ConcurrentEditError
 from ui.widgets import pick
-from ui.writes import write
+from ui.writes import Submission, next_round, write
 
 # The picker's entry for a record not yet created.
 NEW = -1
@@ -64,20 +64,31 @@ def reopen_button(prefix: str) -> None:
     if st.session_state.get(f"{prefix}_conflict") and st.button(
         "Torna a obrir amb els valors actuals", key=f"{prefix}_reopen", icon=":material/refresh:"
     ):
-        # The colleague's save changed the data version: the rerun reads the new values.
+        # The colleague's save changed the data version: the rerun reads the new values, into
+        # new widgets (the browser keeps showing its own values for the old ones).
         forget(prefix)
+        next_round(prefix)
         st.rerun()
 
 
 def save(
-    service: Callable[..., Any], *, prefix: str, refused: str, success: str, **arguments: Any
+    service: Callable[..., Any],
+    *,
+    prefix: str,
+    refused: str,
+    success: str,
+    once: Submission | None = None,
+    **arguments: Any,
 ) -> None:
-    """Write the form with ``service``; on success the form forgets what it opened, on a
-    colleague's save in between it says what they changed and offers to reopen."""
+    """Write the form with ``service``; on success the form forgets what it opened (and with
+    ``once``, the drawing ``submission(prefix)`` gave, it is drawn anew and cannot be saved
+    twice), on a colleague's save in between it says what they changed and offers to
+    reopen."""
     write(
         service,
         refused=refused,
         success=success,
+        once=once,
         on_success=lambda _: forget(prefix),
         on_conflict=lambda error: _conflict(error, prefix),
         **arguments,

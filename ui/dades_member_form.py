@@ -13,6 +13,7 @@ from services.labels import MEMBER_KIND
 from ui.dades_forms import open_record, pick_record, reopen_button, save
 from ui.data import query
 from ui.widgets import id_labels, pick
+from ui.writes import submission
 
 
 def _index(options: Iterable[object], value: object) -> int | None:
@@ -55,58 +56,69 @@ def member_editor() -> None:
     staff = query(records.staff_options)
     owners = _or_none(id_labels(staff["user_id"], staff["name"]))
     reopen_button(prefix)
-    with st.form(key=f"{prefix}_form", border=True):
-        name = st.text_input("Nom", value=current.name, key=f"{prefix}_name", max_chars=160)
+    # One round per save: a new member's form comes back empty, and cannot be saved twice.
+    once = submission(prefix)
+    with st.form(key=once.key(f"{prefix}_form"), border=True):
+        name = st.text_input(
+            "Nom", value=current.name, key=once.key(f"{prefix}_name"), max_chars=160
+        )
         left, right = st.columns(2)
         kind = pick(
             "Tipus d'ens",
             MEMBER_KIND,
             index=_index(MEMBER_KIND, current.kind),
-            key=f"{prefix}_kind",
+            key=once.key(f"{prefix}_kind"),
             container=left,
         )
         town = pick(
             "Municipi",
             towns,
             index=_index(towns, current.municipality_code),
-            key=f"{prefix}_municipality",
+            key=once.key(f"{prefix}_municipality"),
             container=right,
         )
         joined_on = left.date_input(
-            "Data d'alta", value=current.joined_on, format="DD/MM/YYYY", key=f"{prefix}_joined"
+            "Data d'alta",
+            value=current.joined_on,
+            format="DD/MM/YYYY",
+            key=once.key(f"{prefix}_joined"),
         )
         left_on = right.date_input(
             "Data de baixa (opcional)",
             value=current.left_on,
             format="DD/MM/YYYY",
-            key=f"{prefix}_left",
+            key=once.key(f"{prefix}_left"),
             min_value=date(2000, 1, 1),
         )
         mentor = pick(
             "Municipi mentor",
             mentors,
             index=_index(mentors, current.mentor_id) or 0,
-            key=f"{prefix}_mentor",
+            key=once.key(f"{prefix}_mentor"),
             container=left,
         )
         owner = pick(
             "Responsable",
             owners,
             index=_index(owners, current.owner_id) or 0,
-            key=f"{prefix}_owner",
+            key=once.key(f"{prefix}_owner"),
             container=right,
         )
         abc = left.date_input(
             "Fitxa ABC actualitzada (opcional)",
             value=current.abc_sheet_updated_on,
             format="DD/MM/YYYY",
-            key=f"{prefix}_abc",
+            key=once.key(f"{prefix}_abc"),
         )
         delegate = right.checkbox(
-            "Municipi delegat", value=current.is_territorial_delegate, key=f"{prefix}_delegate"
+            "Municipi delegat",
+            value=current.is_territorial_delegate,
+            key=once.key(f"{prefix}_delegate"),
         )
-        notes = st.text_area("Notes", value=current.notes, key=f"{prefix}_notes")
-        submitted = st.form_submit_button("Desa el membre", type="primary")
+        notes = st.text_area("Notes", value=current.notes, key=once.key(f"{prefix}_notes"))
+        submitted = st.form_submit_button(
+            "Desa el membre", type="primary", key=once.key(f"{prefix}_submit")
+        )
     if not submitted:
         return
     form = records.MemberForm(
@@ -126,6 +138,7 @@ def member_editor() -> None:
         prefix=prefix,
         refused="No s'ha desat el membre:",
         success=f"Membre «{form.name.strip()}» desat.",
+        once=once,
         form=form,
         opened=record,
         today=today,

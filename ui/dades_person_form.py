@@ -14,7 +14,7 @@ from ui.data import fresh_read, query
 from ui.tables import XLSX_MIME
 from ui.viewer import current_actor
 from ui.widgets import id_labels, pick
-from ui.writes import write
+from ui.writes import submission, write
 
 
 def person_editor() -> None:
@@ -45,44 +45,52 @@ def person_editor() -> None:
         return
     current = record.form if record else records.PersonForm(member_id, "", None)
     reopen_button(prefix)
-    with st.form(key=f"{prefix}_form", border=True):
+    # One round per save: a new person's form comes back empty, and cannot be saved twice.
+    once = submission(prefix)
+    with st.form(key=once.key(f"{prefix}_form"), border=True):
         full_name = st.text_input(
-            "Nom i cognoms", value=current.full_name, key=f"{prefix}_name", max_chars=160
+            "Nom i cognoms", value=current.full_name, key=once.key(f"{prefix}_name"), max_chars=160
         )
         left, right = st.columns(2)
         owner = pick(
             "Membre",
             names,
             index=list(names).index(current.member_id) if current.member_id in names else None,
-            key=f"{prefix}_member",
+            key=once.key(f"{prefix}_member"),
             container=left,
         )
         role = pick(
             "Rol",
             PERSON_ROLE,
             index=list(PERSON_ROLE).index(current.role) if current.role else None,
-            key=f"{prefix}_role",
+            key=once.key(f"{prefix}_role"),
             container=right,
         )
-        position = left.text_input("Càrrec", value=current.position, key=f"{prefix}_position")
-        email = right.text_input(
-            "Correu electrònic", value=current.email or "", key=f"{prefix}_email"
+        position = left.text_input(
+            "Càrrec", value=current.position, key=once.key(f"{prefix}_position")
         )
-        phone = left.text_input("Telèfon", value=current.phone or "", key=f"{prefix}_phone")
-        active = right.checkbox("Activa", value=current.active, key=f"{prefix}_active")
+        email = right.text_input(
+            "Correu electrònic", value=current.email or "", key=once.key(f"{prefix}_email")
+        )
+        phone = left.text_input(
+            "Telèfon", value=current.phone or "", key=once.key(f"{prefix}_phone")
+        )
+        active = right.checkbox("Activa", value=current.active, key=once.key(f"{prefix}_active"))
         contact = left.checkbox(
             "Consentiment de contacte",
             value=current.consent_contact,
-            key=f"{prefix}_contact",
+            key=once.key(f"{prefix}_contact"),
             help="Sense aquest consentiment, el quadre no li envia mai res.",
         )
         image = right.checkbox(
             "Consentiment d'imatge",
             value=current.consent_image,
-            key=f"{prefix}_image",
+            key=once.key(f"{prefix}_image"),
             help="Si pot aparèixer en fotografies i materials compartits.",
         )
-        submitted = st.form_submit_button("Desa la persona", type="primary")
+        submitted = st.form_submit_button(
+            "Desa la persona", type="primary", key=once.key(f"{prefix}_submit")
+        )
     deleting = record is not None and st.button(
         "Esborra la persona", key=f"{prefix}_delete", icon=":material/delete:"
     )
@@ -112,6 +120,7 @@ def person_editor() -> None:
             prefix=prefix,
             refused="No s'ha desat la persona:",
             success=f"Persona «{shown_name}» desada.",
+            once=once,
             form=form,
             opened=record,
         )

@@ -11,12 +11,12 @@ import streamlit as st
 from db.models import UserRole
 from services import users
 from services.access import ROLE_LABELS
-from services.formatting import fmt_datetime, fmt_number
-from ui.dades_forms import forget
+from services.catalan import plural
+from services.formatting import fmt_datetime
 from ui.data import query
 from ui.tables import data_table
 from ui.widgets import id_labels, pick
-from ui.writes import write
+from ui.writes import submission, write
 
 USER_LABELS = {
     "full_name": "Nom",
@@ -59,7 +59,9 @@ def users_section() -> None:
         st.info("Encara no hi ha cap usuari a la llista.", icon=":material/group:")
     else:
         active = int(listed["active"].sum())
-        st.caption(f"{fmt_number(len(listed))} usuaris, {fmt_number(active)} actius.")
+        st.caption(
+            f"{plural(len(listed), 'usuari', 'usuaris')}, {plural(active, 'actiu', 'actius')}."
+        )
         data_table(_readable(listed), key="dades_users", file_name="usuaris", labels=USER_LABELS)
     left, right = st.columns(2, gap="large")
     with left:
@@ -76,23 +78,27 @@ def _role_options() -> dict[UserRole, str]:
 
 def _add_form() -> None:
     st.subheader("Afegeix un usuari")
-    with st.form(key=f"{_ADD}_form", border=True):
+    # One round per account added: the form comes back empty and cannot add it twice.
+    once = submission(_ADD)
+    with st.form(key=once.key(f"{_ADD}_form"), border=True):
         email = st.text_input(
             "Correu",
-            key=f"{_ADD}_email",
+            key=once.key(f"{_ADD}_email"),
             max_chars=254,
             help="El correu amb què la persona inicia la sessió al proveïdor de l'organització.",
         )
-        full_name = st.text_input("Nom i cognoms", key=f"{_ADD}_name", max_chars=120)
-        role = pick("Rol", _role_options(), key=f"{_ADD}_role", help=ROLE_HELP)
-        submitted = st.form_submit_button("Afegeix l'usuari", type="primary")
+        full_name = st.text_input("Nom i cognoms", key=once.key(f"{_ADD}_name"), max_chars=120)
+        role = pick("Rol", _role_options(), key=once.key(f"{_ADD}_role"), help=ROLE_HELP)
+        submitted = st.form_submit_button(
+            "Afegeix l'usuari", type="primary", key=once.key(f"{_ADD}_submit")
+        )
     if not submitted:
         return
     write(
         users.add_user,
         refused="No s'ha afegit l'usuari:",
         success=f"Usuari {users.normalise_email(email or '')} afegit: ja pot iniciar la sessió.",
-        on_success=lambda _: forget(_ADD),
+        once=once,
         email=email or "",
         full_name=full_name or "",
         role=role,
@@ -111,23 +117,30 @@ def _edit_form(listed: pd.DataFrame) -> None:
     current = listed.loc[listed["user_id"] == user_id].iloc[0]
     prefix = f"{_EDIT}{user_id}"
     roles = _role_options()
-    with st.form(key=f"{prefix}_form", border=True):
+    # A round per save, so the form is redrawn on the values saved.
+    once = submission(prefix)
+    with st.form(key=once.key(f"{prefix}_form"), border=True):
         full_name = st.text_input(
-            "Nom i cognoms", value=str(current["full_name"]), key=f"{prefix}_name", max_chars=120
+            "Nom i cognoms",
+            value=str(current["full_name"]),
+            key=once.key(f"{prefix}_name"),
+            max_chars=120,
         )
         role = pick(
             "Rol",
             roles,
             index=list(roles).index(UserRole(current["role"])),
-            key=f"{prefix}_role",
+            key=once.key(f"{prefix}_role"),
             help=ROLE_HELP,
         )
         active = st.checkbox(
             "Actiu (pot iniciar la sessió)",
             value=bool(current["active"]),
-            key=f"{prefix}_active",
+            key=once.key(f"{prefix}_active"),
         )
-        submitted = st.form_submit_button("Desa l'usuari", type="primary")
+        submitted = st.form_submit_button(
+            "Desa l'usuari", type="primary", key=once.key(f"{prefix}_submit")
+        )
     if not submitted:
         return
     write(
@@ -137,7 +150,7 @@ def _edit_form(listed: pd.DataFrame) -> None:
             f"Usuari {account.email} desat: {ROLE_LABELS[account.role]}, "
             + ("actiu." if account.active else "desactivat.")
         ),
-        on_success=lambda _: forget(f"{prefix}_"),
+        once=once,
         user_id=user_id,
         full_name=full_name or "",
         role=role,

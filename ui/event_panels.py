@@ -11,11 +11,12 @@ import streamlit as st
 
 from db.models import EventFormat, EventKind, PersonRole, RegistrationStatus
 from services import events
+from services.catalan import plural
 from services.formatting import (
+    NEVER_DATE,
+    PERCENT,
     fmt_date,
-    fmt_date_column,
     fmt_number,
-    fmt_percent_column,
     fmt_rate,
 )
 from services.labels import EVENT_FORMAT, EVENT_KIND, PERSON_ROLE, REGISTRATION_STATUS
@@ -26,7 +27,7 @@ from ui.feedback import show_refusal
 from ui.navigation import page
 from ui.tables import data_table
 from ui.widgets import first_true, id_labels, pick
-from ui.writes import write
+from ui.writes import submission, write
 
 ALL_YEARS = "Tots"
 STATUS_BY_LABEL = {label: status.value for status, label in REGISTRATION_STATUS.items()}
@@ -93,7 +94,6 @@ def _readable(frame: pd.DataFrame) -> pd.DataFrame:
     """Events as the lists show them: date, kind and format in Catalan, "En línia" for no
     place."""
     return frame.assign(
-        held_on=fmt_date_column(frame["held_on"]),
         kind=frame["kind"].map(lambda k: EVENT_KIND[EventKind(k)]),
         format=frame["format"].map(lambda f: EVENT_FORMAT[EventFormat(f)]),
         place=frame["place"].replace("", "En línia"),
@@ -190,7 +190,8 @@ def headline(frame: pd.DataFrame, members: pd.DataFrame, cap: events.ThematicDay
     columns[3].metric(
         "Jornades",
         f"{fmt_number(cap.scheduled)} de {limit}",
-        delta=f"{fmt_number(cap.held)} fetes · {fmt_number(cap.upcoming)} previstes",
+        delta=f"{plural(cap.held, 'feta', 'fetes')} · "
+        f"{plural(cap.upcoming, 'prevista', 'previstes')}",
         delta_color="off",
         delta_arrow="off",
         help=f"Jornades temàtiques al calendari del {cap.year}, contra el màxim que fixa el pla "
@@ -205,8 +206,9 @@ def thematic_cap(cap: events.ThematicDays) -> None:
     else:
         st.progress(
             min(cap.scheduled / cap.max_count, 1.0) if cap.max_count else 1.0,
-            text=f"Jornades temàtiques {cap.year}: {fmt_number(cap.held)} fetes i "
-            f"{fmt_number(cap.upcoming)} previstes, d'un màxim de {fmt_number(cap.max_count)} "
+            text=f"Jornades temàtiques {cap.year}: {plural(cap.held, 'feta', 'fetes')} i "
+            f"{plural(cap.upcoming, 'prevista', 'previstes')}, d'un màxim de "
+            f"{fmt_number(cap.max_count)} "
             f"(el pla en proposa {fmt_number(cap.plan_candidates)} de candidates).",
         )
     if cap.over_cap:
@@ -248,7 +250,7 @@ def event_lists(frame: pd.DataFrame) -> None:
     if past.empty:
         st.info("No hi ha cap esdeveniment fet amb aquests filtres.")
         return
-    shown = _readable(past).assign(attendance_rate=fmt_percent_column(past["attendance_rate"]))
+    shown = _readable(past)
     labels = PAST_LABELS
     if not past["pending"].any():
         labels = {key: label for key, label in PAST_LABELS.items() if key != "pending"}
@@ -257,6 +259,7 @@ def event_lists(frame: pd.DataFrame) -> None:
         key="esdeveniments_past",
         file_name="esdeveniments-fets",
         labels=labels,
+        formats={"attendance_rate": PERCENT},
         column_config={"Esdeveniment": st.column_config.TextColumn(width="medium")},
     )
     st.caption(
@@ -352,10 +355,11 @@ def territory_section(territory: events.TerritoryAttendance) -> None:
     comarques = territory.by_comarca
     with right:
         data_table(
-            comarques.assign(reach=fmt_percent_column(comarques["reach"])),
+            comarques,
             key="esdeveniments_comarques",
             file_name="assistencia-per-comarca",
             labels=COMARCA_LABELS,
+            formats={"reach": PERCENT},
             height=360,
         )
     st.caption(
@@ -417,27 +421,25 @@ def members_section(members: pd.DataFrame) -> None:
         shown = never.assign(
             situation=never["registered"].map(
                 lambda n: (
-                    f"Inscrit {fmt_number(n)} {'cop' if n == 1 else 'cops'} sense anar-hi"
-                    if n
-                    else "No s'hi inscriu"
+                    f"Inscrit {plural(n, 'cop', 'cops')} sense anar-hi" if n else "No s'hi inscriu"
                 )
             ),
-            last_attended=fmt_date_column(never["last_attended"], "Mai"),
         )
         data_table(
-            shown, key="esdeveniments_never", file_name="membres-que-no-hi-van", labels=NEVER_LABELS
+            shown,
+            key="esdeveniments_never",
+            file_name="membres-que-no-hi-van",
+            labels=NEVER_LABELS,
+            formats={"last_attended": NEVER_DATE},
         )
     st.subheader("Assistència per membre")
     ordered = members.sort_values(["attended", "member"], ascending=[False, True])
-    shown = ordered.assign(
-        attendance_rate=fmt_percent_column(ordered["attendance_rate"]),
-        last_attended=fmt_date_column(ordered["last_attended"], "Mai"),
-    )
     data_table(
-        shown,
+        ordered,
         key="esdeveniments_members",
         file_name="assistencia-per-membre",
         labels=MEMBER_LABELS,
+        formats={"attendance_rate": PERCENT, "last_attended": NEVER_DATE},
     )
     st.caption(
         "Comptat sobre els esdeveniments ja fets que compleixen els filtres; un esdeveniment "
@@ -514,10 +516,12 @@ def _editor(event_id: int, registrations: pd.DataFrame, today: date) -> None:
             ),
         }
     )
-    editor_key = f"esdeveniments_checkin_{event_id}"
+    # One round per save: the saved edits become the table's data, and the editor starts over
+    # on them with no pending change (its button cannot save the same edits twice).
+    once = submission(f"esdeveniments_checkin_{event_id}")
     edited = st.data_editor(
         shown,
-        key=editor_key,
+        key=once.key(f"esdeveniments_checkin_{event_id}"),
         hide_index=True,
         width="stretch",
         num_rows="fixed",
@@ -530,9 +534,9 @@ def _editor(event_id: int, registrations: pd.DataFrame, today: date) -> None:
     )
     changed = edited["Estat"] != shown["Estat"]
     saved = st.button(
-        f"Desa el check-in ({fmt_number(int(changed.sum()))} canvis)",
+        f"Desa el check-in ({plural(int(changed.sum()), 'canvi', 'canvis')})",
         type="primary",
-        key="esdeveniments_checkin_save",
+        key=once.key("esdeveniments_checkin_save"),
         disabled=not changed.any(),
     )
     if not saved:
@@ -546,9 +550,11 @@ def _editor(event_id: int, registrations: pd.DataFrame, today: date) -> None:
     write(
         events.save_check_in,
         refused="No s'ha desat el check-in:",
-        success=lambda count: f"Check-in desat: {fmt_number(count)} inscripcions actualitzades.",
-        # A fresh editor key would be cleaner, but the edits are now the stored state.
-        on_success=lambda _: st.session_state.pop(editor_key, None),
+        success=lambda count: (
+            "Check-in desat: "
+            f"{plural(count, 'inscripció actualitzada', 'inscripcions actualitzades')}."
+        ),
+        once=once,
         event_id=event_id,
         changes=changes,
         today=today,
@@ -559,12 +565,15 @@ def _register_form(event_id: int, today: date) -> None:
     st.markdown("**Inscriu un membre o una persona**")
     members = query(member_options, today=today)
     names = id_labels(members["member_id"], members["member"])
+    # One round per registration: the pickers come back empty, and a second click on the
+    # same choice registers nobody twice.
+    once = submission(f"esdeveniments_register_{event_id}")
     left, middle, right = st.columns(3)
     member_id = pick(
         "Membre",
         names,
         placeholder="Tria un membre…",
-        key="esdeveniments_register_member",
+        key=once.key("esdeveniments_register_member"),
         container=left,
     )
     persons = (
@@ -579,16 +588,20 @@ def _register_form(event_id: int, today: date) -> None:
         for p, n, r in zip(persons["person_id"], persons["person"], persons["role"], strict=True)
     }
     person_id = pick(
-        "Persona", person_labels, index=0, key="esdeveniments_register_person", container=middle
+        "Persona",
+        person_labels,
+        index=0,
+        key=once.key("esdeveniments_register_person"),
+        container=middle,
     )
     status = pick(
         "Estat",
         REGISTRATION_STATUS,
         index=0,
-        key="esdeveniments_register_status",
+        key=once.key("esdeveniments_register_status"),
         container=right,
     )
-    if not st.button("Inscriu a l'esdeveniment", key="esdeveniments_register_submit"):
+    if not st.button("Inscriu a l'esdeveniment", key=once.key("esdeveniments_register_submit")):
         return
     if member_id is None:
         show_refusal("No s'ha fet la inscripció:", ["Membre: cal triar-ne un."])
@@ -606,4 +619,5 @@ def _register_form(event_id: int, today: date) -> None:
             event_id=event_id, member_id=member_id, person_id=person_id, status=status
         ),
         today=today,
+        once=once,
     )

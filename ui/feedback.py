@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 
 import streamlit as st
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from db.problems import DatabaseProblem
 from services.formatting import fmt_number
@@ -17,11 +20,93 @@ _FLASH_KEY = "flash_message"
 _SHOWN_REASONS = 15
 
 
+@dataclass(frozen=True)
+class _Flash:
+    """A write's outcome, shown until the person's next action on the page that wrote it.
+
+    ``seen`` is every widget's state as the last run that showed the message received it
+    (None until it is first shown). ``sent_by`` are the buttons that made the write: the
+    browser sending that click again (a double click) is not a new action."""
+
+    message: str
+    page: str
+    sent_by: frozenset[str] = frozenset()
+    seen: Mapping[str, bytes] | None = None
+
+
+def _page() -> str:
+    ctx = get_script_run_ctx()
+    return ctx.page_script_hash if ctx is not None else ""
+
+
+def _widget_states() -> dict[str, bytes]:
+    """Every widget's state as this run received it: what the browser sent, by widget id.
+
+    Streamlit has no public "what triggered this run": its widget states, read through the
+    session state the run context holds (tests/pages/test_forms_once.py fails if it moves), are
+    the closest thing to it."""
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return {}
+    return {state.id: _value_of(state) for state in ctx.session_state.get_widget_states()}
+
+
+def _value_of(state: WidgetState) -> bytes:
+    """A widget's value, comparable across runs: no value and an empty one (an upload box
+    with no file) are the same, whichever side (server or browser) serialized it."""
+    field = state.WhichOneof("value")
+    if field is None or (field == "trigger_value" and not state.trigger_value):
+        return b""
+    value = getattr(state, field)
+    if hasattr(value, "ByteSize") and value.ByteSize() == 0:
+        return b""
+    return bytes(state.SerializeToString())
+
+
+def _clicked(states: Mapping[str, bytes]) -> frozenset[str]:
+    """The buttons (and form submit buttons) whose click this run answers."""
+    clicked = set()
+    for widget_id, serialized in states.items():
+        if not serialized:
+            continue
+        state = WidgetState.FromString(serialized)
+        if state.WhichOneof("value") == "trigger_value" and state.trigger_value:
+            clicked.add(widget_id)
+    return frozenset(clicked)
+
+
+def _acted(flash: _Flash, now: Mapping[str, bytes]) -> bool:
+    """Whether the person did something since the message was last shown: clicked a button or
+    submitted a form, or changed a widget both runs had. A widget that only appeared (a form
+    redrawn empty after its save) is not an action, nor the write's own click sent again."""
+    before = flash.seen or {}
+    if _clicked(now) - flash.sent_by:
+        return True
+    return any(
+        widget_id in before and before[widget_id] != serialized
+        for widget_id, serialized in now.items()
+        if widget_id not in flash.sent_by
+    )
+
+
 def show_flash() -> None:
-    """The message the previous run's write left, if any; call it near the top of a page."""
-    message = st.session_state.pop(_FLASH_KEY, None)
-    if message:
-        st.success(message, icon=":material/check_circle:")
+    """The outcome of this page's last write, if any; call it near the top of a page.
+
+    Why the message is kept rather than popped: it must stay until the person's next action,
+    and runs happen without one (the page redrawn for new data, a reconnect, the test's own
+    rerun). Popping it on the first run after the write made it vanish at the first of those.
+    It goes on a click, a changed widget, a form submitted, or another page: whatever the
+    person does next is what they look at instead."""
+    flash = st.session_state.get(_FLASH_KEY)
+    if not isinstance(flash, _Flash):
+        return
+    now = _widget_states()
+    if flash.page != _page() or (flash.seen is not None and _acted(flash, now)):
+        del st.session_state[_FLASH_KEY]
+        return
+    # The widgets this run received are what the next run compares with.
+    st.session_state[_FLASH_KEY] = replace(flash, seen=now)
+    st.success(flash.message, icon=":material/check_circle:")
 
 
 def show_refusal(title: str, messages: Sequence[str]) -> None:
@@ -42,7 +127,8 @@ def show_database_problem(title: str, problem: DatabaseProblem) -> None:
 
 
 def after_write(message: str) -> None:
-    """Leave ``message`` for the next run and rerun. The write changed its areas' data
-    versions in the database, so that run reads them anew (``ui.data``): nothing to clear."""
-    st.session_state[_FLASH_KEY] = message
+    """Leave ``message`` for the next runs (``show_flash``) and rerun. The write changed its
+    areas' data versions in the database, so that run reads them anew (``ui.data``): nothing
+    to clear."""
+    st.session_state[_FLASH_KEY] = _Flash(message, _page(), _clicked(_widget_states()))
     st.rerun()

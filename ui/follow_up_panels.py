@@ -16,14 +16,15 @@ from services.follow_up import STATUS_ORDER
 from services.formatting import fmt_date, fmt_number
 from services.labels import CHANNEL, REFERRAL
 from ui.data import query
+from ui.free_text import summary_labels
 from ui.layout import presentation_mode
 from ui.rights import offers_forms
 from ui.tables import data_table
 from ui.widgets import id_labels, pick
-from ui.writes import write
+from ui.writes import submission, write
 
 # A member's contacts as the timeline shows them; in presentation mode ``data_table`` leaves
-# out the people and the summary (free text that names them).
+# out the people, and the summary is the masked one (``ui.free_text``), if any.
 TIMELINE_LABELS = {
     "occurred_on": "Data",
     "channel": "Canal",
@@ -173,52 +174,62 @@ def contact_form(member_id: int, member_name: str, today: date) -> None:
     persons = query(member_file.member_persons, member_id=member_id)
     staff = query(member_file.staff_options)
     topics = query(member_file.topic_options)
-    with st.form(key=f"log_contact_{member_id}", clear_on_submit=False, border=True):
+    # One round per save: the saved form comes back empty and cannot be saved twice.
+    once = submission(f"log_contact_{member_id}")
+    with st.form(key=once.key(f"log_contact_{member_id}"), border=True):
         st.markdown(f"**Registra un contacte amb {member_name}**")
         left, right = st.columns(2)
         occurred_on = left.date_input(
-            "Data del contacte", value=today, format="DD/MM/YYYY", key="contact_date"
+            "Data del contacte", value=today, format="DD/MM/YYYY", key=once.key("contact_date")
         )
         channel = pick(
             "Canal",
             {c: CHANNEL[c] for c in Channel},
             index=0,
-            key="contact_channel",
+            key=once.key("contact_channel"),
             container=right,
         )
         person_id = pick(
             "Persona",
             {None: "—"} | id_labels(persons["person_id"], persons["person"]),
             index=0,
-            key="contact_person",
+            key=once.key("contact_person"),
             container=left,
         )
         staff_id = pick(
             "Membre de l'equip",
             {None: "—"} | id_labels(staff["staff_id"], staff["staff"]),
             index=0,
-            key="contact_staff",
+            key=once.key("contact_staff"),
             container=right,
         )
-        summary = st.text_area("Resum", key="contact_summary", max_chars=4000)
+        summary = st.text_area("Resum", key=once.key("contact_summary"), max_chars=4000)
         need_codes = st.multiselect(
             "Necessitats detectades",
             topics["code"].tolist(),
             format_func=lambda c: topics.set_index("code").loc[c, "name"],
-            key="contact_needs",
+            key=once.key("contact_needs"),
         )
         left, right = st.columns(2)
         referral = pick(
             "Derivació",
             {None: "Cap"} | {r: REFERRAL[r] for r in Referral},
             index=0,
-            key="contact_referral",
+            key=once.key("contact_referral"),
             container=left,
         )
         next_contact_on = right.date_input(
-            "Proper contacte (opcional)", value=None, format="DD/MM/YYYY", key="contact_next"
+            "Proper contacte (opcional)",
+            value=None,
+            format="DD/MM/YYYY",
+            key=once.key("contact_next"),
         )
-        submitted = st.form_submit_button("Desa el contacte", type="primary")
+        submitted = st.form_submit_button(
+            # The member in the key: a browser test finds this member's form by it.
+            "Desa el contacte",
+            type="primary",
+            key=once.key(f"contact_submit_{member_id}"),
+        )
     if not submitted:
         return
     form = ContactForm(
@@ -236,6 +247,7 @@ def contact_form(member_id: int, member_name: str, today: date) -> None:
         log_contact,
         refused="No s'ha desat el contacte:",
         success=f"Contacte amb {member_name} desat ({fmt_date(occurred_on)}).",
+        once=once,
         form=form,
         today=today,
     )
@@ -251,5 +263,8 @@ def timeline(frame: pd.DataFrame) -> None:
     )
     st.caption(f"{fmt_number(len(frame))} contactes")
     data_table(
-        shown, key="follow_up_timeline", file_name="contactes_del_membre", labels=TIMELINE_LABELS
+        shown,
+        key="follow_up_timeline",
+        file_name="contactes_del_membre",
+        labels=summary_labels(TIMELINE_LABELS, shown),
     )

@@ -18,20 +18,57 @@ from ui.viewer import current_actor
 _LOG = logging.getLogger(__name__)
 
 PRESENTATION_KEY = "presentation_mode"
+# The address keeps presentation mode (``?presentacio=1``): a reload, a bookmark or a link to
+# another page of the shared screen opens in it.
+PRESENTATION_PARAM = "presentacio"
+_PRESENTATION_ON = "1"
 
 # Presentation mode is for a shared screen at Executive Commission meetings: larger type,
-# no chrome that distracts.
+# no chrome that distracts, and no figure ever cut short.
 _PRESENTATION_CSS = """
 <style>
   html, body, [data-testid="stAppViewContainer"] { font-size: 1.2rem; }
-  [data-testid="stMetricValue"] { font-size: 3rem; }
   [data-testid="stMetricLabel"] p { font-size: 1.2rem; }
-  /* Large type must never cut a label or a delta short on the shared screen: wrap instead. */
-  [data-testid="stMetricLabel"] *, [data-testid="stMetricDelta"] * {
+  /* A figure is never cut ("2…"): its box measures its own width (cqi), the type shrinks
+     from 3rem only when the figure would not fit, and at the smallest size it wraps rather
+     than hide digits. */
+  [data-testid="stMetric"] { container-type: inline-size; }
+  [data-testid="stMetricValue"] { font-size: clamp(1.75rem, 17cqi, 3rem); }
+  [data-testid="stMetricValue"], [data-testid="stMetricValue"] * {
     white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+    overflow-wrap: anywhere;
   }
+  /* Large type must never cut a label or a delta short on the shared screen: wrap instead,
+     between words. */
+  [data-testid="stMetricLabel"] *, [data-testid="stMetricDelta"] *,
+  [data-testid="stMetricDeltaDescription"] * {
+    white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+    overflow-wrap: normal; word-break: normal; hyphens: manual;
+  }
+  /* Fewer figures per row when the screen is narrow. A row of four or more becomes two per
+     row below 1200 px (at 1280 px a figure would get under 270 px); any row of figures
+     wraps rather than squeeze a figure under 13rem. */
+  [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stMetric"]) {
+    flex-wrap: wrap; container-type: inline-size;
+  }
+  [data-testid="stColumn"]:has([data-testid="stMetric"]) { min-width: min(13rem, 100%); }
+  @container (max-width: 1199px) {
+    [data-testid="stColumn"]:has([data-testid="stMetric"]):first-child:nth-last-child(n+4),
+    [data-testid="stColumn"]:has([data-testid="stMetric"]):first-child:nth-last-child(n+4)
+      ~ [data-testid="stColumn"] {
+      flex: 1 1 calc(50% - 1rem); max-width: calc(50% - 0.5rem);
+    }
+  }
+  /* Tables are read from across the room too. (st.dataframe and the charts draw on a
+     canvas sized from their place: CSS cannot enlarge their text without spilling them.) */
+  [data-testid="stTable"] { font-size: 1.15rem; }
   h1 { font-size: 3rem !important; }
-  [data-testid="stToolbar"], [data-testid="stDecoration"] { display: none; }
+  /* The header's menus go; its arrow that opens the sidebar again (to switch the mode off)
+     stays. */
+  [data-testid="stToolbarActions"], [data-testid="stMainMenu"],
+  [data-testid="stAppDeployButton"], [data-testid="stDecoration"] { display: none; }
+  /* A 720 px high screen has no height to spare above the title. */
+  [data-testid="stMainBlockContainer"] { padding-top: 3.5rem; }
 </style>
 """
 
@@ -48,10 +85,72 @@ def presentation_mode() -> bool:
     return always_presenting(current_actor()) or bool(st.session_state.get(PRESENTATION_KEY, False))
 
 
-def render_sidebar(actor: Actor) -> None:
-    forced = always_presenting(actor)
+def _start_from_address(forced: bool) -> None:
+    """The switch's value on a session's first run: on for a role always presenting, else as
+    the address says (a reload of the shared screen stays in presentation mode). Later runs
+    keep the switch's own value: switching it off must not be undone by the address."""
     if forced:
         st.session_state[PRESENTATION_KEY] = True
+    elif PRESENTATION_KEY not in st.session_state:
+        st.session_state[PRESENTATION_KEY] = (
+            st.query_params.get(PRESENTATION_PARAM) == _PRESENTATION_ON
+        )
+
+
+def _keep_in_address(presenting: bool) -> None:
+    """Write the mode into the address on every run: Streamlit clears the query string when
+    the menu opens another page, and the next reload must find it there."""
+    if presenting:
+        if st.query_params.get(PRESENTATION_PARAM) != _PRESENTATION_ON:
+            st.query_params[PRESENTATION_PARAM] = _PRESENTATION_ON
+    elif PRESENTATION_PARAM in st.query_params:
+        del st.query_params[PRESENTATION_PARAM]
+
+
+# The sidebar state the browser was last set to, to act only when the mode changes.
+_SIDEBAR_SET_KEY = "_presentation_sidebar_set"
+# Streamlit's browser code keeps the sidebar opened or closed by hand in localStorage, under
+# "stSidebarCollapsed-<base URL>", and that choice outranks set_page_config's for good: a
+# sidebar once opened by hand (to switch the mode off) would never close for the mode again.
+# On each change of mode this forgets that choice and opens or closes the sidebar with its own
+# button, so the browser's state and its stored choice agree.
+_SIDEBAR_SCRIPT = """
+<script>
+(() => {
+  const collapse = %s;
+  const forget = () => Object.keys(window.localStorage)
+    .filter((key) => key.startsWith("stSidebarCollapsed-"))
+    .forEach((key) => window.localStorage.removeItem(key));
+  forget();
+  const button = collapse
+    ? document.querySelector('[data-testid="stSidebarCollapseButton"] button')
+    : document.querySelector('[data-testid="stExpandSidebarButton"]');
+  if (button !== null) {
+    button.click();
+    forget();
+  }
+})();
+</script>
+"""
+
+
+def _place_sidebar(presenting: bool) -> None:
+    """The shared screen shows the page alone: the sidebar closes when the mode turns on (or
+    a session starts in it) and opens when it turns off. In between it stays as the person
+    leaves it: its arrow opens it again, to switch the mode off."""
+    # The browser acts on this only when the value changes (a first run, a switch).
+    st.set_page_config(initial_sidebar_state="collapsed" if presenting else "auto")
+    last = st.session_state.get(_SIDEBAR_SET_KEY)
+    if last == presenting or (last is None and not presenting):
+        return
+    st.session_state[_SIDEBAR_SET_KEY] = presenting
+    with st.sidebar:
+        st.html(_SIDEBAR_SCRIPT % ("true" if presenting else "false"), unsafe_allow_javascript=True)
+
+
+def render_sidebar(actor: Actor) -> None:
+    forced = always_presenting(actor)
+    _start_from_address(forced)
     with st.sidebar:
         st.toggle(
             "Mode presentació",
@@ -74,7 +173,10 @@ def render_sidebar(actor: Actor) -> None:
         # describe_url never raises and never shows a password: even a malformed URL is
         # named here, under the page's message saying what is wrong with it.
         st.caption(f"Base de dades: {describe_url(database_url())}")
-    if presentation_mode():
+    presenting = presentation_mode()
+    _keep_in_address(presenting)
+    _place_sidebar(presenting)
+    if presenting:
         st.markdown(_PRESENTATION_CSS, unsafe_allow_html=True)
 
 

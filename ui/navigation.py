@@ -79,6 +79,22 @@ def page(path: str) -> st.Page:
 
 def _all_pages() -> dict[str, st.Page]:
     return {
-        path: st.Page(_page(path), title=title, icon=icon, url_path=path, default=index == 0)
+        path: st.Page(
+            _page(path),
+            title=title,
+            icon=icon,
+            # The default page answers at the app's root; "" (allowed for it alone) leaves
+            # its own address free for home_alias().
+            url_path="" if index == 0 else path,
+            default=index == 0,
+        )
         for index, (path, title, icon) in enumerate(_MENU)
     }
+
+
+def home_alias() -> st.Page:
+    """Inici at its own address, /inici, out of the menu. Streamlit serves the default page
+    only at the root: without this page /inici opens Streamlit's English "Page not found"
+    box over Inici."""
+    path, title, icon = _MENU[0]
+    return st.Page(_page(path), title=title, icon=icon, url_path=path, visibility="hidden")

@@ -7,9 +7,10 @@ import pandas as pd
 import streamlit as st
 
 from services import optimiser
-from services.formatting import fmt_eur, fmt_number, fmt_percent
+from services.formatting import EUR_WHOLE, HOURS, NUMBER, fmt_eur, fmt_number, fmt_percent
 from services.labels import PLAN_AXIS
 from services.optimiser import Plan, Solution
+from ui.metrics import Figure, metric_row
 from ui.tables import data_table
 
 
@@ -31,9 +32,9 @@ def _activity_rows(frame: pd.DataFrame, *, with_reason: bool) -> pd.DataFrame:
         # The reason is what the Commission reads first: next to the title, never off screen.
         columns["Motiu"] = frame["reason"]
     columns |= {
-        "Cost": frame["cost_eur"].map(lambda v: fmt_eur(v, 0)),
-        "Hores": frame["staff_hours"].map(fmt_hours),
-        "Valor": frame["value"].map(fmt_number),
+        "Cost": frame["cost_eur"],
+        "Hores": frame["staff_hours"],
+        "Valor": frame["value"],
         "Conveni": frame["conveni"].map(_yes),
         "Obligatòria": frame["mandatory"].map(_yes),
         "Eix": frame["axis"].map(PLAN_AXIS),
@@ -41,6 +42,8 @@ def _activity_rows(frame: pd.DataFrame, *, with_reason: bool) -> pd.DataFrame:
     return pd.DataFrame(columns)
 
 
+# Money in whole euros, hours as people write them (``12``, ``9,5``), values as counts.
+_ACTIVITY_FORMATS = {"Cost": EUR_WHOLE, "Hores": HOURS, "Valor": NUMBER}
 _ACTIVITY_COLUMNS = {
     "Codi": st.column_config.TextColumn(width="small"),
     "Activitat": st.column_config.TextColumn(width="large"),
@@ -60,24 +63,24 @@ def _shortfalls(plan: Plan, result: Solution) -> None:
         _activity_rows(frame[frame["code"].isin(codes)], with_reason=False).drop(columns=["Valor"]),
         key="prioritzacio_mandatory",
         file_name="activitats_obligatories",
+        formats=_ACTIVITY_FORMATS,
     )
 
 
 def _metrics(plan: Plan, result: Solution) -> None:
-    cells = st.columns(5)
-    cells[0].metric(
-        "Activitats finançades",
-        f"{len(result.selected)} de {len(plan.activities)}",
-        border=True,
-    )
-    cells[1].metric("Cost finançat", fmt_eur(result.cost_eur, 0), border=True)
-    cells[2].metric("Diners sobrants", fmt_eur(result.budget_left_eur, 0), border=True)
-    cells[3].metric("Hores sobrants", f"{fmt_hours(float(result.hours_left))} h", border=True)
-    cells[4].metric(
-        "Part del Conveni",
-        fmt_percent(result.conveni_share),
-        border=True,
-        help="Part del cost finançat que va a activitats vinculades al Conveni.",
+    # Five figures: on the shared screen they take two rows (ui/metrics.py), never cut.
+    metric_row(
+        [
+            Figure("Activitats finançades", f"{len(result.selected)} de {len(plan.activities)}"),
+            Figure("Cost finançat", fmt_eur(result.cost_eur, 0)),
+            Figure("Diners sobrants", fmt_eur(result.budget_left_eur, 0)),
+            Figure("Hores sobrants", f"{fmt_hours(float(result.hours_left))} h"),
+            Figure(
+                "Part del Conveni",
+                fmt_percent(result.conveni_share),
+                help="Part del cost finançat que va a activitats vinculades al Conveni.",
+            ),
+        ]
     )
 
 
@@ -90,12 +93,17 @@ def _axis_table(plan: Plan, result: Solution) -> None:
                 f"{funded} de {count}"
                 for funded, count in zip(totals["funded"], totals["activities"], strict=True)
             ],
-            "Cost finançat": totals["funded_cost_eur"].map(lambda v: fmt_eur(v, 0)),
-            "Cost retallat": totals["cut_cost_eur"].map(lambda v: fmt_eur(v, 0)),
-            "Hores finançades": totals["funded_hours"].map(fmt_hours),
+            "Cost finançat": totals["funded_cost_eur"],
+            "Cost retallat": totals["cut_cost_eur"],
+            "Hores finançades": totals["funded_hours"],
         }
     )
-    data_table(table, key="prioritzacio_axes", file_name="prioritzacio_per_eix")
+    data_table(
+        table,
+        key="prioritzacio_axes",
+        file_name="prioritzacio_per_eix",
+        formats={"Cost finançat": EUR_WHOLE, "Cost retallat": EUR_WHOLE, "Hores finançades": HOURS},
+    )
 
 
 def show_solution(plan: Plan, result: Solution) -> None:
@@ -118,6 +126,7 @@ def show_solution(plan: Plan, result: Solution) -> None:
             _activity_rows(cut, with_reason=True),
             key="prioritzacio_cut",
             file_name="activitats_retallades",
+            formats=_ACTIVITY_FORMATS,
             column_config=_ACTIVITY_COLUMNS,
         )
     st.subheader("Què es finança")
@@ -128,6 +137,7 @@ def show_solution(plan: Plan, result: Solution) -> None:
             _activity_rows(funded, with_reason=False),
             key="prioritzacio_funded",
             file_name="activitats_financades",
+            formats=_ACTIVITY_FORMATS,
             column_config=_ACTIVITY_COLUMNS,
         )
     st.subheader("Per eix del pla")

@@ -7,7 +7,8 @@ import streamlit as st
 
 from services import scenarios
 from services.access import Right
-from services.formatting import fmt_date, fmt_eur, fmt_number
+from services.catalan import plural
+from services.formatting import DATE, EUR_WHOLE, NUMBER
 from services.labels import PLAN_AXIS
 from ui.data import query
 from ui.layout import presentation_mode
@@ -29,12 +30,12 @@ def _list_table(saved: pd.DataFrame) -> pd.DataFrame:
         {
             "Escenari": saved["name"],
             "Conveni prorrogat": saved["conveni_extended"].map({True: "Sí", False: "No"}),
-            "Disponible": saved["available_eur"].map(lambda v: fmt_eur(v, 0)),
-            "Hores de l'equip": saved["staff_hours"].map(fmt_number),
+            "Disponible": saved["available_eur"],
+            "Hores de l'equip": saved["staff_hours"],
             "Primer el Conveni": saved["conveni_first"].map({True: "Sí", False: "No"}),
             "Activitats finançades": saved["funded"],
-            "Cost finançat": saved["cost_eur"].map(lambda v: fmt_eur(v, 0)),
-            "Desat el": saved["created_at"].map(lambda v: fmt_date(v) if pd.notna(v) else ""),
+            "Cost finançat": saved["cost_eur"],
+            "Desat el": saved["created_at"],
             "Notes": saved["notes"],
         }
     )
@@ -48,7 +49,7 @@ def _changes_table(changes: pd.DataFrame) -> pd.DataFrame:
             "Canvi": changes["change"].map(CHANGE_LABELS),
             "Codi": changes["code"],
             "Activitat": changes["title"],
-            "Cost": changes["cost_eur"].map(lambda v: fmt_eur(v, 0)),
+            "Cost": changes["cost_eur"],
             "Motiu a A": changes["reason_a"],
             "Motiu a B": changes["reason_b"],
             "Conveni": changes["conveni"].map(lambda v: "Sí" if v else "No"),
@@ -97,11 +98,15 @@ def _comparison(names: dict[int, str]) -> None:
         return
     entering = int((changes["change"] == "enters").sum())
     leaving = len(changes) - entering
-    st.markdown(f"**Què canvia de A a B:** {entering} activitats hi entren i {leaving} en surten.")
+    st.markdown(
+        f"**Què canvia de A a B:** {plural(entering, 'activitat hi entra', 'activitats hi entren')}"
+        f" i {plural(leaving, 'en surt', 'en surten')}."
+    )
     data_table(
         _changes_table(changes),
         key="prioritzacio_compare_changes",
         file_name="canvis",
+        formats={"Cost": EUR_WHOLE},
         column_config={
             "Activitat": st.column_config.TextColumn(width="medium"),
             "Motiu a A": st.column_config.TextColumn(width="medium"),
@@ -154,7 +159,17 @@ def saved_scenarios(year: int) -> None:
             "«Escenari» i deseu-lo amb un nom (p. ex. «Conveni prorrogat» i «Sense pròrroga»)."
         )
         return
-    data_table(_list_table(saved), key="prioritzacio_saved", file_name="escenaris")
+    data_table(
+        _list_table(saved),
+        key="prioritzacio_saved",
+        file_name="escenaris",
+        formats={
+            "Disponible": EUR_WHOLE,
+            "Hores de l'equip": NUMBER,
+            "Cost finançat": EUR_WHOLE,
+            "Desat el": DATE,
+        },
+    )
     names = id_labels(saved["scenario_id"], saved["name"])
     if len(names) < 2:
         st.info("Deseu un altre escenari per poder-los comparar.")

@@ -1,22 +1,53 @@
-"""A table with its downloads: every table view in the app can leave as CSV and XLSX."""
+"""A table with its downloads: every table view in the app can leave as CSV and XLSX.
+
+Every table reads in ca-ES whatever the browser's language: ``st.dataframe``'s own number and
+date formats follow the browser's locale (an English browser shows ``115,701``), so the table
+is handed over as a pandas Styler whose display texts are Catalan. Streamlit draws a cell's
+display text but keeps its value, so columns still sort as numbers and dates (its frontend
+uses the display text of a number or date column only when the column config gives no
+``format``, so a number or date column's own ``format`` is dropped here)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
+from datetime import date
 from typing import Any
 
 import pandas as pd
 import streamlit as st
+from pandas.io.formats.style import Styler
 
 from services.export import csv_bytes, xlsx_bytes
+from services.formatting import ColumnFormat, column_format
 from services.privacy import PERSONAL_KEYS
 from ui.layout import presentation_mode
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
+# A column config's named number formats, as the ca-ES format they asked for ("localized"
+# and the rest: what the column's dtype says).
+_CONFIG_FORMATS = {
+    "%d": ColumnFormat("number"),
+    "euro": ColumnFormat("eur", 2),
+    "percent": ColumnFormat("percent"),
+    "plain": ColumnFormat("number"),
+}
+# printf's fixed decimals: "%.1f" is a number with one decimal.
+_PRINTF_DECIMALS = re.compile(r"%\.(\d)f")
+# Column types whose cells Streamlit draws with the Styler's text when they have no format.
+_FORMATTED_TYPES = {"number", "date", "datetime"}
 
-def download_buttons(frame: pd.DataFrame, *, key: str, file_name: str) -> None:
-    """CSV and XLSX buttons for ``frame``; the files are only built when clicked."""
+
+def download_buttons(
+    frame: pd.DataFrame,
+    *,
+    key: str,
+    file_name: str,
+    formats: Mapping[str, ColumnFormat] | None = None,
+) -> None:
+    """CSV and XLSX buttons for ``frame``; the files are only built when clicked. The XLSX
+    cells of the columns ``formats`` names are typed as it says (others by their dtype)."""
     csv_column, xlsx_column = st.columns(2, width=360)
     csv_column.download_button(
         "CSV",
@@ -30,7 +61,7 @@ def download_buttons(frame: pd.DataFrame, *, key: str, file_name: str) -> None:
     )
     xlsx_column.download_button(
         "XLSX",
-        data=lambda: xlsx_bytes({file_name: frame}),
+        data=lambda: xlsx_bytes({file_name: frame}, formats),
         file_name=f"{file_name}.xlsx",
         mime=XLSX_MIME,
         key=f"{key}_xlsx",
@@ -39,12 +70,96 @@ def download_buttons(frame: pd.DataFrame, *, key: str, file_name: str) -> None:
     )
 
 
+def _config_format(config: object) -> ColumnFormat | None:
+    """The ca-ES format a column config's printf-style ``format`` stands for, if any."""
+    if not isinstance(config, Mapping):
+        return None
+    type_config = config.get("type_config")
+    if not isinstance(type_config, Mapping) or type_config.get("type") != "number":
+        return None
+    asked = str(type_config.get("format"))
+    decimals = _PRINTF_DECIMALS.fullmatch(asked)
+    if decimals is not None:
+        return ColumnFormat("number", int(decimals.group(1)))
+    return _CONFIG_FORMATS.get(asked)
+
+
+def _without_format(config: object) -> object:
+    """A number or date column's config without its ``format``: Streamlit would draw it with
+    the browser's locale instead of the Styler's Catalan text."""
+    if not isinstance(config, Mapping):
+        return config
+    type_config = config.get("type_config")
+    if not isinstance(type_config, Mapping) or type_config.get("type") not in _FORMATTED_TYPES:
+        return config
+    kept = {name: value for name, value in type_config.items() if name != "format"}
+    return {**config, "type_config": kept}
+
+
+def column_formats(
+    frame: pd.DataFrame,
+    formats: Mapping[str, ColumnFormat] | None = None,
+    column_config: Mapping[str, Any] | None = None,
+) -> dict[str, ColumnFormat]:
+    """The ca-ES format of every number and date column of ``frame``: what ``formats`` says,
+    else what its column config's ``format`` asked for, else what its dtype says."""
+    found: dict[str, ColumnFormat] = {}
+    for column in frame.columns:
+        name = str(column)
+        described = (
+            (formats or {}).get(name)
+            or _config_format((column_config or {}).get(name))
+            or column_format(frame[column])
+        )
+        if described is not None:
+            found[name] = described
+    return found
+
+
+def _stand_in(described: ColumnFormat) -> object:
+    """What stands in for a missing value of a column that names one (``Mai``): Streamlit
+    draws a missing cell as its placeholder, never as the Styler's text. The oldest date or
+    minus infinity sorts first, before every real value, as "never" should."""
+    return date.min if described.kind in ("date", "datetime") else float("-inf")
+
+
+def _text_of(described: ColumnFormat) -> Callable[[object], str]:
+    if not described.empty:
+        return described.text
+    stand_in = _stand_in(described)
+    return lambda value: described.empty if value == stand_in else described.text(value)
+
+
+def catalan_styler(frame: pd.DataFrame, formats: Mapping[str, ColumnFormat]) -> Styler | None:
+    """``frame`` as a Styler whose display texts are ca-ES; ``None`` when pandas cannot style
+    it (repeated column names or index labels)."""
+    if not (frame.columns.is_unique and frame.index.is_unique):
+        return None
+    shown = frame.copy()
+    for column, described in formats.items():
+        values = shown[column]
+        if described.empty and not pd.api.types.is_datetime64_any_dtype(values.dtype):
+            if described.kind in ("date", "datetime"):
+                values = values.astype(object)  # a date column of date objects, and None
+            shown[column] = values.where(values.notna(), _stand_in(described))
+    # na_rep for the other columns: a missing text would otherwise read "nan".
+    styler = shown.style.format(na_rep="")
+    if formats:
+        # subset: a dict of formatters resets the columns it does not name.
+        styler = styler.format(
+            {column: _text_of(described) for column, described in formats.items()},
+            subset=list(formats),
+        )
+    return styler
+
+
 def data_table(
     frame: pd.DataFrame,
     *,
     key: str,
     file_name: str,
     labels: Mapping[str, str] | None = None,
+    formats: Mapping[str, ColumnFormat] | None = None,
     **options: Any,
 ) -> None:
     """``st.dataframe`` (hide_index and full width by default) with its download buttons.
@@ -53,14 +168,32 @@ def data_table(
     English keys, and ``labels`` maps the keys shown to their Catalan headers, in the order
     shown (columns it does not name are left out).
 
+    ``formats`` (keyed like ``frame``'s columns, before ``labels``) says which columns are
+    money, ratios or numbers with decimals; a column it leaves out reads as its column
+    config's ``format`` or its dtype say (whole numbers, dates). Pages hand over the values
+    themselves, never texts they formatted: those would sort as text and reach the XLSX as
+    text.
+
     In presentation mode (always, for the Commission) the labelled columns that hold personal
     data (``services.privacy.PERSONAL_KEYS``) are left out, from the screen and the files:
     a viewer who may not see them gets them blanked, and a blank column says nothing."""
+    formats = dict(formats or {})
     if labels is not None:
         if presentation_mode():
             labels = {key: label for key, label in labels.items() if key not in PERSONAL_KEYS}
+        formats = {labels.get(column, column): described for column, described in formats.items()}
         frame = frame[list(labels)].rename(columns=dict(labels))
     options.setdefault("hide_index", True)
     options.setdefault("width", "stretch")
-    st.dataframe(frame, key=f"{key}_table", **options)
-    download_buttons(frame, key=key, file_name=file_name)
+    # A missing value reads as nothing, not Streamlit's "None".
+    options.setdefault("placeholder", "")
+    column_config = options.get("column_config") or {}
+    shown_formats = column_formats(frame, formats, column_config)
+    styler = catalan_styler(frame, shown_formats)
+    if styler is not None:
+        options["column_config"] = {
+            column: _without_format(config) if column in shown_formats else config
+            for column, config in column_config.items()
+        }
+    st.dataframe(styler if styler is not None else frame, key=f"{key}_table", **options)
+    download_buttons(frame, key=key, file_name=file_name, formats=shown_formats)

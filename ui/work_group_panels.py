@@ -11,9 +11,13 @@ import streamlit as st
 
 from db.models import EventFormat, WorkGroupStatus
 from services import participation, work_groups
+from services.catalan import plural
 from services.formatting import (
+    DATE,
+    NEVER_DATE,
+    PERCENT,
+    ColumnFormat,
     fmt_date,
-    fmt_date_column,
     fmt_number,
     fmt_percent_column,
     fmt_points,
@@ -26,7 +30,7 @@ from ui.charts import show_chart
 from ui.data import query
 from ui.tables import data_table
 from ui.widgets import first_true, id_labels, pick
-from ui.writes import write
+from ui.writes import submission, write
 
 # Beyond this many rows the heatmap stops being readable; the user filters instead.
 HEATMAP_MAX_MEMBERS = 80
@@ -107,7 +111,7 @@ def headline(overview: pd.DataFrame, matrix: pd.DataFrame, no_group: int, member
     columns[1].metric(
         "Assistència",
         fmt_rate(active["attendance_rate"].mean()),
-        delta=f"{fmt_number(int(active['sessions'].sum()))} sessions",
+        delta=plural(int(active["sessions"].sum()), "sessió", "sessions"),
         delta_color="off",
         delta_arrow="off",
         help="Mitjana de les sessions dels darrers 12 mesos (i quantes n'hi ha hagut): membres "
@@ -128,7 +132,7 @@ def headline(overview: pd.DataFrame, matrix: pd.DataFrame, no_group: int, member
     columns[3].metric(
         "Sense grup",
         fmt_number(no_group),
-        delta=f"+{fmt_number(never['member_id'].nunique())} inscrits absents",
+        delta="+" + plural(never["member_id"].nunique(), "inscrit absent", "inscrits absents"),
         delta_color="off",
         delta_arrow="off",
         help="Membres actius que no són a cap grup actiu; i membres inscrits que no han anat a "
@@ -140,13 +144,16 @@ def headline(overview: pd.DataFrame, matrix: pd.DataFrame, no_group: int, member
 def groups_table(overview: pd.DataFrame) -> None:
     shown = overview.assign(
         status=overview["status"].map(lambda s: WORK_GROUP_STATUS[WorkGroupStatus(s)]),
-        attendance_rate=fmt_percent_column(overview["attendance_rate"]),
         trend=overview["trend"].map(fmt_points),
-        last_session=fmt_date_column(overview["last_session"]),
-        next_session=fmt_date_column(overview["next_session"]),
         falling=overview["falling"].map({True: "A la baixa", False: ""}),
     )
-    data_table(shown, key="grups_overview", file_name="grups-de-treball", labels=GROUP_LABELS)
+    data_table(
+        shown,
+        key="grups_overview",
+        file_name="grups-de-treball",
+        labels=GROUP_LABELS,
+        formats={"attendance_rate": PERCENT, "last_session": DATE, "next_session": DATE},
+    )
     st.caption(
         "**Inscrits**: membres del grup avui. **Actius**: membres que han anat com a mínim a "
         "una sessió del grup els darrers 12 mesos. **Sessions** i **Assistència** (membres "
@@ -331,15 +338,20 @@ def without_group(no_group: pd.DataFrame, index: pd.DataFrame) -> None:
         index[["member_id", "index", "event_attendances"]], on="member_id", how="left"
     )
     st.caption(
-        f"{fmt_number(len(no_group))} membres actius no són a cap grup actiu "
-        "(Finançament, en suspens, no compta)."
+        f"{plural(len(no_group), 'membre actiu no és', 'membres actius no són')} a cap grup "
+        "actiu (Finançament, en suspens, no compta)."
     )
     shown = merged.assign(
-        joined_on=fmt_date_column(merged["joined_on"]),
         event_attendances=merged["event_attendances"].fillna(0).astype(int),
         index=merged["index"].round(0).fillna(0).astype(int),
     )
-    data_table(shown, key="grups_no_group", file_name="membres-sense-grup", labels=NO_GROUP_LABELS)
+    data_table(
+        shown,
+        key="grups_no_group",
+        file_name="membres-sense-grup",
+        labels=NO_GROUP_LABELS,
+        formats={"joined_on": DATE},
+    )
 
 
 # --- Participation index ----------------------------------------------------------------------
@@ -347,7 +359,7 @@ def without_group(no_group: pd.DataFrame, index: pd.DataFrame) -> None:
 
 def index_explanation() -> None:
     lines = [
-        f"- **{c.label}**: fins a {fmt_number(c.weight)} punts, el màxim a partir de "
+        f"- **{c.label}**: fins a {plural(c.weight, 'punt', 'punts')}, el màxim a partir de "
         f"{fmt_number(c.cap)} en 12 mesos ({c.why})."
         for c in participation.COMPONENTS
     ]
@@ -411,7 +423,7 @@ def participation_section(index: pd.DataFrame, falling: pd.DataFrame, bands: pd.
         zero = int((index["index"] == 0).sum())
         st.caption(
             f"Índex mitjà: {fmt_number(index['index'].mean(), 1)} · "
-            f"{fmt_number(zero)} membres sense cap participació en 12 mesos."
+            f"{plural(zero, 'membre', 'membres')} sense cap participació en 12 mesos."
         )
     st.subheader("Cura de membres: on més ha baixat l'índex")
     if falling.empty:
@@ -478,15 +490,12 @@ def enrolment(groups: pd.DataFrame, today: date) -> None:
         st.info("Aquest grup no té cap membre inscrit.")
     else:
         st.markdown(f"**Membres del grup** ({fmt_number(len(enrolled))})")
-        shown = enrolled.assign(
-            joined_on=fmt_date_column(enrolled["joined_on"]),
-            last_attended=fmt_date_column(enrolled["last_attended"], "Mai"),
-        )
         data_table(
-            shown,
+            enrolled,
             key="grups_group_members",
             file_name="membres-del-grup",
             labels=GROUP_MEMBER_LABELS,
+            formats={"joined_on": DATE, "last_attended": NEVER_DATE},
         )
 
 
@@ -529,28 +538,33 @@ def session_form(groups: pd.DataFrame, today: date) -> None:
             places["municipality_code"], places["municipality"], places["comarca"], strict=True
         )
     }
-    with st.form("grups_session_form", border=True):
+    # One round per save: the saved form comes back empty and cannot be saved twice.
+    once = submission(f"grups_session_{group_id}")
+    with st.form(once.key("grups_session_form"), border=True):
         left, middle, right = st.columns(3)
         held_on = left.date_input(
-            "Data de la sessió", value=today, format="DD/MM/YYYY", key="grups_session_date"
+            "Data de la sessió",
+            value=today,
+            format="DD/MM/YYYY",
+            key=once.key("grups_session_date"),
         )
         session_format = pick(
             "Format",
             EVENT_FORMAT,
             index=list(EVENT_FORMAT).index(EventFormat.VIRTUAL),
-            key="grups_session_format",
+            key=once.key("grups_session_format"),
             container=middle,
         )
         place = pick(
             "Lloc (presencial o híbrida)",
             place_labels,
             placeholder="Municipi…",
-            key="grups_session_place",
+            key=once.key("grups_session_place"),
             container=right,
         )
         title = st.text_input(
             "Títol (opcional)",
-            key="grups_session_title",
+            key=once.key("grups_session_title"),
             max_chars=200,
             placeholder="Sessió del GT … (mes any)",
         )
@@ -558,17 +572,19 @@ def session_form(groups: pd.DataFrame, today: date) -> None:
             "Membres que hi han assistit",
             list(labels),
             format_func=labels.__getitem__,
-            key="grups_session_attendees",
+            key=once.key("grups_session_attendees"),
             placeholder="Tria els membres presents…",
             help="Per a una sessió futura, deixeu-ho buit: l'assistència es registra un cop feta.",
         )
-        submitted = st.form_submit_button("Desa la sessió", type="primary")
+        submitted = st.form_submit_button(
+            "Desa la sessió", type="primary", key=once.key("grups_session_submit")
+        )
     if submitted:
         write(
             work_groups.record_session,
             refused="No s'ha desat la sessió:",
             success=f"Sessió del grup {group_names[group_id]} del {fmt_date(held_on)} desada amb "
-            f"{fmt_number(len(attendees))} membres assistents.",
+            f"{plural(len(attendees), 'membre assistent', 'membres assistents')}.",
             form=work_groups.SessionForm(
                 work_group_id=group_id,
                 held_on=held_on,
@@ -578,6 +594,7 @@ def session_form(groups: pd.DataFrame, today: date) -> None:
                 attendee_ids=tuple(int(a) for a in attendees),
             ),
             today=today,
+            once=once,
         )
     _sessions_table(group_id, group_names[group_id], today)
 
@@ -589,15 +606,16 @@ def _sessions_table(group_id: int, group_name: str, today: date) -> None:
         return
     st.markdown(f"**Sessions del grup** ({fmt_number(len(sessions))})")
     shown = sessions.assign(
-        held_on=fmt_date_column(sessions["held_on"]),
         format=sessions["format"].map(lambda f: EVENT_FORMAT[EventFormat(f)]),
         place=sessions["place"].replace("", "En línia"),
-        attendees=sessions["attendees"]
-        .where(~sessions["upcoming"])
-        .map(lambda n: "Prevista" if pd.isna(n) else str(int(n))),
+        attendees=sessions["attendees"].where(~sessions["upcoming"]),
     )
     data_table(
-        shown, key="grups_group_sessions", file_name="sessions-del-grup", labels=SESSION_LABELS
+        shown,
+        key="grups_group_sessions",
+        file_name="sessions-del-grup",
+        labels=SESSION_LABELS,
+        formats={"held_on": DATE, "attendees": ColumnFormat("number", empty="Prevista")},
     )
     st.caption(
         "Per passar llista d'una sessió ja registrada, feu servir el check-in de la pàgina "

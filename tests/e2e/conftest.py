@@ -13,9 +13,11 @@ per session on 127.0.0.1 and knowing the ``SIGN_IN_USERS``; a server started wit
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -27,9 +29,13 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, WebSocket, expect, sync_playwright
+from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
+from db.models import AppUser, Interaction, Member, Person
 from scripts.load_browser import PageRuns
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -353,3 +359,52 @@ class Reruns:
             ),
             None,
         )
+
+
+def copy_of_demo(demo_sqlite_url: str, folder: Path, name: str) -> str:
+    """A copy of the demo database in ``folder`` (a test's writes stay in it): its URL."""
+    source = make_url(demo_sqlite_url).database
+    assert source is not None
+    path = folder / f"{name}.db"
+    with (
+        contextlib.closing(sqlite3.connect(source)) as original,
+        contextlib.closing(sqlite3.connect(path)) as copy,
+    ):
+        original.backup(copy)
+    return f"sqlite:///{path}"
+
+
+def personal_data(session: Session, *, also: Callable[[str], str] | None = None) -> dict[str, str]:
+    """Every person's full name, e-mail and phone, and every staff member's name and e-mail,
+    as they must never reach a viewer: value → what it is, for a failure message. ``also``
+    gives one more form of each name to look for (how free text writes it)."""
+    personal: dict[str, str] = {}
+
+    def add_name(name: str, what: str) -> None:
+        personal[name] = f"the {what} name {name!r}"
+        if also is not None:
+            personal[also(name)] = f"the {what} name {also(name)!r} ({name})"
+
+    for name, email, phone in session.execute(select(Person.full_name, Person.email, Person.phone)):
+        add_name(name, "person")
+        if email:
+            personal[email] = f"the e-mail {email!r} of {name}"
+        if phone:
+            personal[phone] = f"the phone {phone!r} of {name}"
+    for name, email in session.execute(select(AppUser.full_name, AppUser.email)):
+        add_name(name, "staff")
+        personal[email] = f"the e-mail {email!r} of staff member {name}"
+    return personal
+
+
+def member_with_most_named_contacts(session: Session) -> tuple[int, str]:
+    """The member whose file is richest in contacts with a person: its id and name."""
+    member_id, name = session.execute(
+        select(Member.id, Member.name)
+        .join(Interaction, Interaction.member_id == Member.id)
+        .where(Interaction.person_id.is_not(None))
+        .group_by(Member.id, Member.name)
+        .order_by(func.count(Interaction.id).desc(), Member.name)
+        .limit(1)
+    ).one()
+    return member_id, name

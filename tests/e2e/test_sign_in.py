@@ -9,10 +9,8 @@ server sends their browser are searched for the demo's persons and staff.
 
 from __future__ import annotations
 
-import contextlib
 import io
 import json
-import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -21,12 +19,11 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import Download, Locator, Page, WebSocket, expect
-from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
+from sqlalchemy import select
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from db.models import AppUser, Interaction, Member, Person, UserRole
+from db.models import AppUser, Member, UserRole
 from db.session import make_engine, session_scope
 from scripts.load_browser import PageRuns
 from tests.e2e.conftest import (
@@ -36,7 +33,10 @@ from tests.e2e.conftest import (
     SignInUser,
     StreamlitServer,
     auth_secrets,
+    copy_of_demo,
     expect_no_exception,
+    member_with_most_named_contacts,
+    personal_data,
     poll,
     stop_and_report,
     wait_for_app,
@@ -108,38 +108,12 @@ class SignInApp:
 def network(demo_sqlite_url: str, tmp_path_factory: pytest.TempPathFactory) -> Network:
     """A copy of the demo database, plus the coordinator, commission member and administrator
     (the unknown e-mail is left out on purpose)."""
-    source = make_url(demo_sqlite_url).database
-    assert source is not None
-    path = tmp_path_factory.mktemp("sign-in") / "sign-in.db"
-    with (
-        contextlib.closing(sqlite3.connect(source)) as original,
-        contextlib.closing(sqlite3.connect(path)) as copy,
-    ):
-        original.backup(copy)
-    url = f"sqlite:///{path}"
+    url = copy_of_demo(demo_sqlite_url, tmp_path_factory.mktemp("sign-in"), "sign-in")
     engine = make_engine(url)
     with session_scope(engine) as session:
         members = tuple(session.scalars(select(Member.name)))
-        personal: dict[str, str] = {}
-        for name, email, phone in session.execute(
-            select(Person.full_name, Person.email, Person.phone)
-        ):
-            personal[name] = f"the person name {name!r}"
-            if email:
-                personal[email] = f"the e-mail {email!r} of {name}"
-            if phone:
-                personal[phone] = f"the phone {phone!r} of {name}"
-        for name, email in session.execute(select(AppUser.full_name, AppUser.email)):
-            personal[name] = f"the staff name {name!r}"
-            personal[email] = f"the e-mail {email!r} of staff member {name}"
-        member_to_open = session.execute(
-            select(Member.name)
-            .join(Interaction, Interaction.member_id == Member.id)
-            .where(Interaction.person_id.is_not(None))
-            .group_by(Member.id, Member.name)
-            .order_by(func.count(Interaction.id).desc(), Member.name)
-            .limit(1)
-        ).scalar_one()
+        personal = personal_data(session)
+        _, member_to_open = member_with_most_named_contacts(session)
         session.add_all(
             AppUser(email=SIGN_IN_USERS[key].email, full_name=SIGN_IN_USERS[key].name, role=role)
             for key, role in ROLES.items()

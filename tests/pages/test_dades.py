@@ -143,7 +143,8 @@ def test_a_colleagues_save_in_between_is_not_overwritten(
         assert session.scalar(select(Member.notes)) == "Canvi del Jordi"
         assert session.scalar(select(func.count()).select_from(AuditLog)) == 1
     app = _button(app, f"dades_member_{vic}_reopen")
-    assert app.text_area(key=f"dades_member_{vic}_notes").value == "Canvi del Jordi"
+    # Reopened as new widgets (the form's next round), on the colleague's values.
+    assert app.text_area(key=f"dades_member_{vic}_notes~1").value == "Canvi del Jordi"
 
 
 def test_demo_database_backup_tab_and_territory(

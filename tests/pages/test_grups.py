@@ -189,7 +189,7 @@ def test_record_a_session_with_who_attended(app_on: Callable[..., AppTest], netw
         ).all()
     assert sorted(attendees) == sorted([network["vic"], network["reus"]])
     sessions = _table(app, "Assistents")
-    assert sessions["Assistents"].tolist() == ["2", "1"]  # newest first
+    assert sessions["Assistents"].tolist() == [2, 1]  # newest first
     assert _table(_tab(app, "Grups"), "Tendència").set_index("Grup").loc["Cures", "Sessions"] == 2
 
 

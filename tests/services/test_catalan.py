@@ -1,10 +1,11 @@
-"""Catalan as a person writes it: "de" contracted and elided before places, and month names."""
+"""Catalan as a person writes it: "de" contracted and elided before places, month names, and
+a count before its noun."""
 
 from __future__ import annotations
 
 import pytest
 
-from services.catalan import MONTHS, comarca_with_de, fold, with_de
+from services.catalan import MONTHS, comarca_with_de, fold, plural, with_de
 
 
 @pytest.mark.parametrize(
@@ -65,3 +66,27 @@ def test_fold_matches_names_however_they_are_accented_or_cased() -> None:
     assert fold("Alt Empordà") == "alt emporda"
     assert fold("Sant Martí de Tous") == fold("SANT MARTI DE TOUS")
     assert fold("Paral·lel") == "parallel"
+
+
+@pytest.mark.parametrize(
+    ("count", "expected"),
+    [
+        (1, "1 canvi"),
+        (2, "2 canvis"),
+        # Zero takes the plural, as in "0 canvis".
+        (0, "0 canvis"),
+        # ca-ES figures: a dot between thousands.
+        (1234, "1.234 canvis"),
+    ],
+)
+def test_a_count_takes_the_singular_only_for_one(count: int, expected: str) -> None:
+    assert plural(count, "canvi", "canvis") == expected
+
+
+def test_the_noun_may_carry_its_adjective() -> None:
+    assert plural(1, "inscripció actualitzada", "inscripcions actualitzades") == (
+        "1 inscripció actualitzada"
+    )
+    assert plural(3, "inscripció actualitzada", "inscripcions actualitzades") == (
+        "3 inscripcions actualitzades"
+    )
