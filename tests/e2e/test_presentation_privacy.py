@@ -31,7 +31,7 @@ from tests.e2e.conftest import (
     stop_and_report,
 )
 from tests.e2e.test_shell import HEADINGS
-from tests.e2e.test_sign_in import MEMBER_PICKER, PRESENTATION, Sweep, _found
+from tests.e2e.test_sign_in import PRESENTATION, Sweep, _found, open_member_file
 
 pytestmark = pytest.mark.e2e
 
@@ -109,19 +109,6 @@ class PresentationSweep(Sweep):
         self._walk_tabs(title)
 
 
-def _open_member_file(network: Network) -> Callable[[Page], None]:
-    def open_it(page: Page) -> None:
-        picker = page.get_by_role("combobox", name=MEMBER_PICKER)
-        picker.click()
-        picker.fill(network.member_to_open)
-        page.get_by_role("option", name=network.member_to_open, exact=True).click()
-        expect(page.get_by_role("tab", name="Persones", exact=True)).to_be_visible(
-            timeout=APP_TIMEOUT
-        )
-
-    return open_it
-
-
 def test_presentation_mode_sends_no_persons_name_email_or_phone(
     server: StreamlitServer, network: Network, browser_page: Page
 ) -> None:
@@ -145,7 +132,7 @@ def test_presentation_mode_sends_no_persons_name_email_or_phone(
     sweep.files.clear()
 
     before_tabs = {
-        "Seguiment de membres": _open_member_file(network),
+        "Seguiment de membres": open_member_file(network.member_to_open),
         "Mapa territorial": sweep.wait_for_map,
     }
     for title in PAGES:

@@ -490,12 +490,14 @@ def _read(download: Download) -> str:
     return path.read_text(encoding="utf-8-sig")
 
 
-def _open_member_file(network: Network) -> Callable[[Page], None]:
+def open_member_file(member: str) -> Callable[[Page], None]:
+    """A step that opens ``member``'s file on Seguiment and waits for its tabs."""
+
     def open_it(page: Page) -> None:
         picker = page.get_by_role("combobox", name=MEMBER_PICKER)
         picker.click()
-        picker.fill(network.member_to_open)
-        page.get_by_role("option", name=network.member_to_open, exact=True).click()
+        picker.fill(member)
+        page.get_by_role("option", name=member, exact=True).click()
         expect(page.get_by_role("tab", name="Persones", exact=True)).to_be_visible(
             timeout=APP_TIMEOUT
         )
@@ -534,7 +536,10 @@ def _sweep(page: Page, app: SignInApp, network: Network, user: SignInUser) -> Sw
     _sign_in(page, app, user)
     _heading(page, "Inici")
     links = page.get_by_test_id("stSidebarNav").get_by_role("link")
-    before_tabs = {"seguiment": _open_member_file(network), "mapa": sweep.wait_for_map}
+    before_tabs = {
+        "seguiment": open_member_file(network.member_to_open),
+        "mapa": sweep.wait_for_map,
+    }
     for href in [str(link.get_attribute("href")) for link in links.all()]:
         url = href if href.startswith("http") else app.url(href.lstrip("/"))
         sweep.visit(url, before_tabs.get(url.rstrip("/").rsplit("/", 1)[-1]))
