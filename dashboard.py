@@ -9,6 +9,7 @@ from ui.data import refresh_data_versions
 from ui.layout import render_sidebar, require_database, require_settings
 from ui.live import keep_page_fresh
 from ui.navigation import app_pages, home_alias
+from ui.search import sidebar_search
 from ui.timing import page_run
 
 st.set_page_config(
@@ -27,10 +28,11 @@ with page_run() as run:
     # Every page's own address answers, Inici's (/inici) besides the root.
     navigation = st.navigation([*app_pages(viewer).values(), home_alias()])
     run.url_path = navigation.url_path
-    render_sidebar(viewer)
+    search = render_sidebar(viewer)
     require_database()
     # Once per run: every cached read of this run is of these data versions.
     refresh_data_versions()
     # An open page redraws by itself when anyone changes the data.
     keep_page_fresh()
+    sidebar_search(search)
     navigation.run()

@@ -17,11 +17,14 @@ from settings import load_settings
 from ui.charts import show_chart
 from ui.data import query
 from ui.layout import presentation_mode
+from ui.links import member_file_url
 from ui.metrics import Figure, metric_row
 from ui.navigation import page
 from ui.rights import may
 from ui.tables import data_table
 
+# Each member row links to the member's file (/seguiment?membre=…).
+FILE_LINK = {"Fitxa": "Obre la fitxa"}
 URGENT = [follow_up.FollowUpStatus.OVERDUE, follow_up.FollowUpStatus.NEVER]
 TO_CONTACT = [*URGENT, follow_up.FollowUpStatus.DUE_SOON]
 EVENT_LABELS = {
@@ -109,9 +112,10 @@ def _to_contact(statuses: pd.DataFrame) -> None:
             "Membre": due["member"],
             "Estat": due["status"],
             "Per què": reason,
-            "Últim contacte": due["last_contact"].map(fmt_date),
+            "Últim contacte": due["last_contact"],
             "Responsable": due["owner"],
             "Acollida": due["in_onboarding"].map({True: "En curs", False: ""}),
+            "Fitxa": due["member_id"].map(member_file_url),
         }
     )
     if presentation_mode():
@@ -121,6 +125,7 @@ def _to_contact(statuses: pd.DataFrame) -> None:
         table,
         key="inici_to_contact",
         file_name="qui_cal_contactar",
+        links=FILE_LINK,
         height=min(36 * (len(table) + 1), 420),
     )
     st.page_link(
@@ -147,11 +152,13 @@ def _stuck(today: date) -> None:
                 + " de "
                 + stuck["steps_total"].astype(str),
                 "Dies sense avançar": stuck["days_without_progress"],
-                "Alta": stuck["joined_on"].map(fmt_date),
+                "Alta": stuck["joined_on"],
+                "Fitxa": stuck["member_id"].map(member_file_url),
             }
         ),
         key="inici_stuck",
         file_name="acollides_encallades",
+        links=FILE_LINK,
     )
 
 
@@ -198,7 +205,7 @@ def render() -> None:
             st.caption("No hi ha cap esdeveniment previst en els propers 14 dies.")
         else:
             data_table(
-                events.assign(held_on=events["held_on"].map(fmt_date)),
+                events,
                 key="inici_events",
                 file_name="propers_esdeveniments",
                 labels=EVENT_LABELS,

@@ -18,6 +18,7 @@ from ui.data import query
 from ui.feedback import show_flash
 from ui.free_text import masks_names
 from ui.layout import presentation_mode
+from ui.links import MEMBER_PARAM
 from ui.rights import offers_forms
 from ui.tables import data_table
 from ui.widgets import id_labels, pick
@@ -146,6 +147,7 @@ def render() -> None:
         st.info("No hi ha cap membre actiu. Importeu-los o carregueu la demo (`make demo`).")
         return
 
+    _follow_address(statuses)
     # Lazy tabs: only the open one runs, so a rerun costs one tab, not three.
     members_tab, needs_tab, advisory_tab = st.tabs(
         ["Membres", "Necessitats i derivacions", "Assessoraments i mentories"],
@@ -163,7 +165,52 @@ def render() -> None:
             advisory.advisories_and_mentoring(today)
 
 
+# The member the address last opened, as the address wrote it: a link opens the Membres tab
+# once, not on every rerun while its address stays.
+_LINKED_KEY = "_seguiment_linked_member"
+MEMBER_KEY = "seguiment_member"
+
+
+def _follow_address(statuses: pd.DataFrame) -> None:
+    """Open the file the address names (/seguiment?membre=<id>): the picker takes that member,
+    and the Membres tab opens the first time the address names it. An address naming no
+    active member gets a Catalan warning and is dropped."""
+    raw = st.query_params.get(MEMBER_PARAM)
+    if raw is None:
+        st.session_state.pop(_LINKED_KEY, None)
+        return
+    member_id = int(raw) if raw.isdigit() else None
+    if member_id is None or member_id not in set(statuses["member_id"]):
+        st.warning(
+            f"L'adreça demana la fitxa del membre «{raw}», que no existeix o ja no és actiu. "
+            "Trieu-ne un a la llista de sota.",
+            icon=":material/person_search:",
+        )
+        del st.query_params[MEMBER_PARAM]
+        return
+    # The picker's state goes when its tab or page is not drawn: the address restores it.
+    if st.session_state.get(MEMBER_KEY) != member_id:
+        st.session_state[MEMBER_KEY] = member_id
+    if st.session_state.get(_LINKED_KEY) != raw:
+        st.session_state[_LINKED_KEY] = raw
+        st.session_state["seguiment_tab"] = "Membres"
+
+
+def _keep_member_in_address() -> None:
+    """The picker's choice is the address's, so a reload or a copied address opens it."""
+    chosen = st.session_state.get(MEMBER_KEY)
+    if chosen is None:
+        st.session_state.pop(_LINKED_KEY, None)
+        if MEMBER_PARAM in st.query_params:
+            del st.query_params[MEMBER_PARAM]
+    else:
+        st.session_state[_LINKED_KEY] = str(chosen)
+        st.query_params[MEMBER_PARAM] = str(chosen)
+
+
 def _members(statuses: pd.DataFrame, today: date) -> None:
+    # A member's file opens at the top, above the list: it is what a link came for.
+    top = st.container()
     shown = _filtered(statuses)
     counts = shown["status"].value_counts()
     for column, status in zip(st.columns(4), follow_up.STATUS_ORDER, strict=True):
@@ -182,17 +229,22 @@ def _members(statuses: pd.DataFrame, today: date) -> None:
     )
     show_chart(widgets.needs_chart, query(member_file.needs_by_topic, today=today), where=charts[2])
 
-    st.divider()
-    # The filtered list first; with no match, any member can still be opened.
-    pickable = shown if not shown.empty else statuses
-    member_id = pick(
-        "Obre la fitxa d'un membre",
-        id_labels(pickable["member_id"], pickable["member"]),
-        placeholder="Tria un membre…",
-        key="seguiment_member",
-    )
-    if member_id is not None:
-        _member_file(member_id, today)
+    # The filtered list first; with no match, or a member opened from elsewhere that the
+    # filters leave out, any member can still be opened.
+    chosen = st.session_state.get(MEMBER_KEY)
+    narrowed = not shown.empty and (chosen is None or chosen in set(shown["member_id"]))
+    pickable = shown if narrowed else statuses
+    with top:
+        member_id = pick(
+            "Obre la fitxa d'un membre",
+            id_labels(pickable["member_id"], pickable["member"]),
+            placeholder="Tria un membre…",
+            key=MEMBER_KEY,
+            on_change=_keep_member_in_address,
+        )
+        if member_id is not None:
+            _member_file(member_id, today)
+            st.divider()
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from db.migrate import schema_status
 from db.problems import DatabaseProblem, Problem
@@ -21,7 +22,7 @@ PRESENTATION_KEY = "presentation_mode"
 # The address keeps presentation mode (``?presentacio=1``): a reload, a bookmark or a link to
 # another page of the shared screen opens in it.
 PRESENTATION_PARAM = "presentacio"
-_PRESENTATION_ON = "1"
+PRESENTATION_ON = "1"
 
 # Presentation mode is for a shared screen at Executive Commission meetings: larger type,
 # no chrome that distracts, and no figure ever cut short.
@@ -93,7 +94,7 @@ def _start_from_address(forced: bool) -> None:
         st.session_state[PRESENTATION_KEY] = True
     elif PRESENTATION_KEY not in st.session_state:
         st.session_state[PRESENTATION_KEY] = (
-            st.query_params.get(PRESENTATION_PARAM) == _PRESENTATION_ON
+            st.query_params.get(PRESENTATION_PARAM) == PRESENTATION_ON
         )
 
 
@@ -101,8 +102,8 @@ def _keep_in_address(presenting: bool) -> None:
     """Write the mode into the address on every run: Streamlit clears the query string when
     the menu opens another page, and the next reload must find it there."""
     if presenting:
-        if st.query_params.get(PRESENTATION_PARAM) != _PRESENTATION_ON:
-            st.query_params[PRESENTATION_PARAM] = _PRESENTATION_ON
+        if st.query_params.get(PRESENTATION_PARAM) != PRESENTATION_ON:
+            st.query_params[PRESENTATION_PARAM] = PRESENTATION_ON
     elif PRESENTATION_PARAM in st.query_params:
         del st.query_params[PRESENTATION_PARAM]
 
@@ -148,10 +149,13 @@ def _place_sidebar(presenting: bool) -> None:
         st.html(_SIDEBAR_SCRIPT % ("true" if presenting else "false"), unsafe_allow_javascript=True)
 
 
-def render_sidebar(actor: Actor) -> None:
+def render_sidebar(actor: Actor) -> DeltaGenerator:
+    """The sidebar's switch and session; returns the place under the menu kept for the
+    search (``ui.search``), which can only be drawn once the data versions are known."""
     forced = always_presenting(actor)
     _start_from_address(forced)
     with st.sidebar:
+        search = st.container()
         st.toggle(
             "Mode presentació",
             key=PRESENTATION_KEY,
@@ -178,6 +182,7 @@ def render_sidebar(actor: Actor) -> None:
     _place_sidebar(presenting)
     if presenting:
         st.markdown(_PRESENTATION_CSS, unsafe_allow_html=True)
+    return search
 
 
 def require_settings() -> None:

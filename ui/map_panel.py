@@ -3,13 +3,15 @@ nearest member, the per-province summary and the members, each narrowed by the s
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
-from services.formatting import fmt_date, fmt_number
+from services.formatting import fmt_number
 from services.map_layers import MapLayers
+from ui.links import member_file_url, member_query
 from ui.map import MapSelection
+from ui.navigation import page
 from ui.tables import data_table
+from ui.text import literal_markdown
 
 SELECTION_KEY = "mapa_selection"
 TABS_KEY = "mapa_tabs"
@@ -17,7 +19,6 @@ TABS_KEY = "mapa_tabs"
 # under a new key (see ``side_panel``).
 _OPEN_TAB_KEY = "mapa_open_tab"
 _TABS_ROUND_KEY = "mapa_tabs_round"
-_MARKDOWN_SPECIAL = set("\\`*_{}[]()<>#+-.!|~:$")
 UNCOVERED_TAB = "Territoris sense presència"
 PROVINCES_TAB = "Per demarcació"
 MEMBERS_TAB = "Membres"
@@ -53,6 +54,7 @@ MEMBER_LABELS = {
     "territorial_delegate": "Delegat",
     "mentor": "Municipi mentor",
     "owner": "Responsable",
+    "file": "Fitxa",
 }
 
 
@@ -86,17 +88,13 @@ def _describe(selection: MapSelection, layers: MapLayers) -> str | None:
             if row["members"] == 0
             else ("1 membre" if row["members"] == 1 else f"{fmt_number(row['members'])} membres")
         )
-        return f"Comarca: **{_md(row['comarca'])}** ({_md(row['province'])}), {presence}"
+        comarca, province = literal_markdown(row["comarca"]), literal_markdown(row["province"])
+        return f"Comarca: **{comarca}** ({province}), {presence}"
     rows = layers.members[layers.members["member_id"].astype(str) == selection.key]
     if rows.empty:
         return None
     row = rows.iloc[0]
-    return f"Membre: **{_md(row['member'])}** ({_md(row['comarca'])})"
-
-
-def _md(text: str) -> str:
-    """``text`` as literal Markdown: names never turn into markup, links or HTML."""
-    return "".join("\\" + char if char in _MARKDOWN_SPECIAL else char for char in str(text))
+    return f"Membre: **{literal_markdown(row['member'])}** ({literal_markdown(row['comarca'])})"
 
 
 def _clear() -> None:
@@ -110,7 +108,15 @@ def selection_bar(selection: MapSelection | None, layers: MapLayers) -> None:
         )
         return
     st.markdown(_describe(selection, layers) or "")
-    st.button("Treu la selecció", key="mapa_clear", on_click=_clear, icon=":material/close:")
+    buttons = st.container(horizontal=True)
+    buttons.button("Treu la selecció", key="mapa_clear", on_click=_clear, icon=":material/close:")
+    if selection.kind != "comarca" and _describe(selection, layers) is not None:
+        buttons.page_link(
+            page("seguiment"),
+            label="Obre la fitxa del membre",
+            icon=":material/contact_page:",
+            query_params=member_query(int(selection.key)),
+        )
 
 
 def _member_ids(selection: MapSelection | None, layers: MapLayers) -> set[int] | None:
@@ -188,10 +194,10 @@ def members_table(layers: MapLayers, selection: MapSelection | None, *, presenta
         st.info("No hi ha cap membre actiu en aquesta selecció.")
         return
     shown = members.assign(
-        last_contact=members["last_contact"].map(lambda d: fmt_date(d) if pd.notna(d) else ""),
         territorial_delegate=members["territorial_delegate"].map({True: "Sí", False: ""}),
         mentor=members["mentor"].map(lambda m: m if isinstance(m, str) else ""),
         owner=members["owner"].fillna(""),
+        file=members["member_id"].map(member_file_url),
     )
     labels = dict(MEMBER_LABELS)
     # The staff member in charge is a person: not on the Commission's shared screen.
@@ -202,6 +208,7 @@ def members_table(layers: MapLayers, selection: MapSelection | None, *, presenta
         key="mapa_membres",
         file_name="membres-mapa",
         labels=labels,
+        links={"Fitxa": "Obre la fitxa"},
         column_config={
             "Participació": st.column_config.ProgressColumn(
                 format="%.0f", min_value=0, max_value=100

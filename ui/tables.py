@@ -160,6 +160,7 @@ def data_table(
     file_name: str,
     labels: Mapping[str, str] | None = None,
     formats: Mapping[str, ColumnFormat] | None = None,
+    links: Mapping[str, str] | None = None,
     **options: Any,
 ) -> None:
     """``st.dataframe`` (hide_index and full width by default) with its download buttons.
@@ -176,7 +177,10 @@ def data_table(
 
     In presentation mode (always, for the Commission) the labelled columns that hold personal
     data (``services.privacy.PERSONAL_KEYS``) are left out, from the screen and the files:
-    a viewer who may not see them gets them blanked, and a blank column says nothing."""
+    a viewer who may not see them gets them blanked, and a blank column says nothing.
+
+    ``links`` names the columns (as shown) that hold addresses in the app, each with the text
+    its links read ("Obre la fitxa"); they are for the screen, and stay out of the files."""
     formats = dict(formats or {})
     if labels is not None:
         if presentation_mode():
@@ -187,7 +191,14 @@ def data_table(
     options.setdefault("width", "stretch")
     # A missing value reads as nothing, not Streamlit's "None".
     options.setdefault("placeholder", "")
-    column_config = options.get("column_config") or {}
+    column_config = {
+        **(options.get("column_config") or {}),
+        **{
+            column: st.column_config.LinkColumn(column, display_text=text)
+            for column, text in (links or {}).items()
+        },
+    }
+    options["column_config"] = column_config
     shown_formats = column_formats(frame, formats, column_config)
     styler = catalan_styler(frame, shown_formats)
     if styler is not None:
@@ -196,4 +207,9 @@ def data_table(
             for column, config in column_config.items()
         }
     st.dataframe(styler if styler is not None else frame, key=f"{key}_table", **options)
-    download_buttons(frame, key=key, file_name=file_name, formats=shown_formats)
+    download_buttons(
+        frame.drop(columns=list(links or {})),
+        key=key,
+        file_name=file_name,
+        formats=shown_formats,
+    )

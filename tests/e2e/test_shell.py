@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 
 import pytest
 from playwright.sync_api import Page, expect
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from db.models import Member
+from db.session import make_engine
 from tests.e2e.conftest import (
     APP_TIMEOUT,
     ARTIFACTS,
     ROOT,
     StreamlitServer,
     expect_no_exception,
+    member_with_most_named_contacts,
     stop_and_report,
     wait_for_app,
 )
@@ -118,3 +124,36 @@ def test_inici_in_presentation_mode(
 
 def test_every_page_file_is_a_deep_link_case() -> None:
     assert set(PAGE_FILES) == set(HEADINGS)
+
+
+def test_a_member_file_has_its_own_address(
+    server_factory: Callable[[str], StreamlitServer], demo_sqlite_url: str, browser_page: Page
+) -> None:
+    with Session(make_engine(demo_sqlite_url)) as session:
+        member_id, name = member_with_most_named_contacts(session)
+        other_id, other = session.execute(
+            select(Member.id, Member.name)
+            .where(Member.id != member_id, Member.left_on.is_(None))
+            .limit(1)
+        ).one()
+    page = browser_page
+    server = server_factory(demo_sqlite_url)
+    page.goto(f"{server.url}/seguiment?membre={member_id}")
+    wait_for_app(page)
+    file_heading = page.get_by_role("heading", name=name, exact=True)
+    expect(file_heading).to_be_visible(timeout=APP_TIMEOUT)
+    # At the top: above the list's filters, in view without scrolling.
+    status_filter = page.get_by_text("Estat", exact=True).first
+    assert file_heading.bounding_box()["y"] < status_filter.bounding_box()["y"]  # type: ignore[index]
+    assert file_heading.bounding_box()["y"] < 900  # type: ignore[index]
+
+    # Another member picked: the address follows, and a reload opens that file.
+    picker = page.get_by_role("combobox", name="Obre la fitxa d'un membre")
+    picker.click()
+    picker.fill(other)
+    page.get_by_role("option", name=other, exact=True).click()
+    expect(page).to_have_url(re.compile(rf"/seguiment\?membre={other_id}$"), timeout=APP_TIMEOUT)
+    page.reload()
+    wait_for_app(page)
+    expect(page.get_by_role("heading", name=other, exact=True)).to_be_visible(timeout=APP_TIMEOUT)
+    expect_no_exception(page)

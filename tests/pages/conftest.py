@@ -26,13 +26,17 @@ TEST_AUTH = {
 
 
 def run_page(
-    url_path: str | None = None, *, timeout: float = 60, user: dict[str, str] | None = None
+    url_path: str | None = None,
+    *,
+    timeout: float = 60,
+    user: dict[str, str] | None = None,
+    query: dict[str, str] | None = None,
 ) -> AppTest:
     """Run the dashboard, then (optionally) the page registered under ``url_path``.
 
     Without ``user`` the dashboard runs in local mode (no ``[auth]``). With ``user`` sign-in
     is configured and ``user`` (``email``, ``name``) is signed in; ``user={}`` is an
-    anonymous visitor.
+    anonymous visitor. ``query`` is the page address's query string (``{"membre": "3"}``).
 
     ``AppTest.switch_page`` only takes page files; our pages are functions handed to
     ``st.Page``, whose script hash is the hash of their URL path.
@@ -45,6 +49,8 @@ def run_page(
     if url_path is not None:
         # Private to AppTest; tests/ui/test_private_apis.py guards it.
         app._page_hash = calc_hash(url_path)
+        for name, value in (query or {}).items():
+            app.query_params[name] = value
         app.run()
     return app
 
@@ -54,10 +60,14 @@ def app_on(monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
     """``app_on(url)`` runs the dashboard against the database at ``url``."""
 
     def _run(
-        database_url: str, url_path: str | None = None, *, user: dict[str, str] | None = None
+        database_url: str,
+        url_path: str | None = None,
+        *,
+        user: dict[str, str] | None = None,
+        query: dict[str, str] | None = None,
     ) -> AppTest:
         monkeypatch.setenv("XMESS_DATABASE_URL", database_url)
-        return run_page(url_path, user=user)
+        return run_page(url_path, user=user, query=query)
 
     return _run
 

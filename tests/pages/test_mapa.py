@@ -118,6 +118,13 @@ def test_a_clicked_comarca_or_member_narrows_the_tables(
         "Ajuntament d'Olot",
         "Ajuntament de Vic",
     ]
+    # The selected member's file is one click away, and so is each listed member's.
+    link = next(p.proto for p in app.get("page_link") if p.proto.label.startswith("Obre la fitxa"))
+    assert (link.page, link.query_string) == ("seguiment", f"membre={network['vic']}")
+    assert set(_table(app, "Participació")["Fitxa"]) == {
+        f"seguiment?membre={network['vic']}",
+        f"seguiment?membre={network['olot']}",
+    }
 
     next(b for b in app.button if b.label == "Treu la selecció").click().run()
     assert not app.exception
@@ -147,6 +154,7 @@ MEMBER_HEADERS = [
     "Delegat",
     "Municipi mentor",
     "Responsable",
+    "Fitxa",
 ]
 
 
@@ -159,7 +167,9 @@ def test_presentation_mode_hides_the_staff_in_charge(
     assert "Marta Vidal" in members["Responsable"].tolist()
     app.toggle(key="presentation_mode").set_value(True).run()
     assert not app.exception
-    assert _table(app, "Participació").columns.tolist() == MEMBER_HEADERS[:-1]
+    assert _table(app, "Participació").columns.tolist() == [
+        h for h in MEMBER_HEADERS if h != "Responsable"
+    ]
     shown = " ".join(str(df.value.values) for df in app.dataframe)
     assert "Marta Vidal" not in shown
 

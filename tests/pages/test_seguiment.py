@@ -67,7 +67,9 @@ def _interactions(url: str) -> int:
 
 
 def _table_members(app: AppTest) -> list[str]:
-    return app.dataframe[0].value["Membre"].tolist()
+    """The members of the follow-up list (an open file's tables come before it)."""
+    table = next(d.value for d in app.dataframe if "Dies de retard" in d.value.columns)
+    return table["Membre"].tolist()
 
 
 def _open(app: AppTest, member_id: int) -> AppTest:
@@ -255,3 +257,44 @@ def test_presentation_mode_hides_the_staff_member_in_charge(
     shown = " ".join(str(df.value.values) for df in app.dataframe)
     assert not [name for name in in_charge if name in shown]
     assert "Responsable" not in [m.label for m in app.multiselect]
+
+
+def test_a_member_file_address_opens_that_file_first(
+    app_on: Callable[..., AppTest], network: dict
+) -> None:
+    app = app_on(network["url"], "seguiment", query={"membre": str(network["girona"])})
+    assert not app.exception
+    # The file is the first thing under the title, before the list's filters.
+    assert app.subheader[0].value == "Ajuntament de Girona"
+    assert app.selectbox(key="seguiment_member").value == network["girona"]
+    # Picking another member writes it into the address, so a reload opens it again.
+    _open(app, network["vic"])
+    assert app.query_params["membre"] == str(network["vic"])
+    assert app.subheader[0].value == "Ajuntament de Vic"
+    app.selectbox(key="seguiment_member").set_value(None).run()
+    assert "membre" not in app.query_params
+    assert not any(s.value.startswith("Ajuntament de") for s in app.subheader)
+
+
+def test_a_member_file_address_opens_it_even_when_filters_leave_it_out(
+    app_on: Callable[..., AppTest], network: dict
+) -> None:
+    app = app_on(network["url"], "seguiment")
+    app.multiselect(key="seguiment_status").set_value(["Endarrerit"]).run()
+    app.query_params["membre"] = str(network["girona"])
+    app.run()
+    assert not app.exception
+    assert app.subheader[0].value == "Ajuntament de Girona"
+
+
+@pytest.mark.parametrize("wrong", ["999999", "Vic", "-1"])
+def test_a_wrong_member_address_says_so_in_catalan(
+    app_on: Callable[..., AppTest], network: dict, wrong: str
+) -> None:
+    app = app_on(network["url"], "seguiment", query={"membre": wrong})
+    assert not app.exception
+    assert f"L'adreça demana la fitxa del membre «{wrong}»" in app.warning[0].value
+    assert "membre" not in app.query_params
+    # The list is still there, and no file is open.
+    assert _table_members(app)[0] == "Ajuntament de Vic"
+    assert app.selectbox(key="seguiment_member").value is None
