@@ -67,7 +67,13 @@ def referrals_without_follow_up(
         .exists()
     )
     rows = session.execute(
-        select(Member.name, Interaction.occurred_on, Interaction.referral, Interaction.summary)
+        select(
+            Member.id,
+            Member.name,
+            Interaction.occurred_on,
+            Interaction.referral,
+            Interaction.summary,
+        )
         .join(Member, Member.id == Interaction.member_id)
         .where(
             Interaction.referral.is_not(None),
@@ -77,9 +83,9 @@ def referrals_without_follow_up(
         )
         .order_by(Interaction.occurred_on)
     ).all()
-    frame = frame_of(rows, ["member", "occurred_on", "referral", "summary"])
+    frame = frame_of(rows, ["member_id", "member", "occurred_on", "referral", "summary"])
     frame["referral"] = frame["referral"].map(REFERRAL)
-    frame.insert(2, "days_waiting", [(today - d).days for d in frame["occurred_on"]])
+    frame.insert(3, "days_waiting", [(today - d).days for d in frame["occurred_on"]])
     return mask_summaries(frame, session=session) if mask_names else frame
 
 
@@ -97,6 +103,32 @@ def open_advisories(*, session: Session) -> pd.DataFrame:
     # Shown as is: the requests with no topic, as one group.
     frame["topic"] = frame["topic"].fillna("Sense tema")
     frame["kind"] = frame["kind"].map(ADVISORY_KIND)
+    frame["status"] = frame["status"].map(ADVISORY_STATUS)
+    return frame
+
+
+@reads(Area.MEMBERS, Area.REFERENCE)
+def open_advisory_requests(*, session: Session, today: date) -> pd.DataFrame:
+    """Each open advisory or mentoring request of an active member, the longest open first:
+    member, when requested, days open, kind, topic and status."""
+    rows = session.execute(
+        select(
+            Member.id,
+            Member.name,
+            Advisory.requested_on,
+            Advisory.kind,
+            Topic.name,
+            Advisory.status,
+        )
+        .join(Member, Member.id == Advisory.member_id)
+        .outerjoin(Topic, Topic.id == Advisory.topic_id)
+        .where(Advisory.status.in_(OPEN_STATUSES), active_member_clause(today))
+        .order_by(Advisory.requested_on, Member.name)
+    ).all()
+    frame = frame_of(rows, ["member_id", "member", "requested_on", "kind", "topic", "status"])
+    frame.insert(3, "days_open", [(today - d).days for d in frame["requested_on"]])
+    frame["kind"] = frame["kind"].map(ADVISORY_KIND)
+    frame["topic"] = frame["topic"].fillna("Sense tema")
     frame["status"] = frame["status"].map(ADVISORY_STATUS)
     return frame
 

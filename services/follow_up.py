@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from db.data_version import Area, reads
@@ -218,3 +218,16 @@ def member_status(*, session: Session, today: date, cadence: Cadence) -> pd.Data
         ["_rank", "days_overdue", "next_due", "member"], ascending=[True, False, True, True]
     )
     return frame.drop(columns="_rank").reset_index(drop=True)
+
+
+@reads(Area.MEMBERS, Area.USERS)
+def members_owned_by(*, session: Session, email: str) -> frozenset[int]:
+    """The members whose relationship the team member signed in as ``email`` is in charge of
+    ("Els meus membres"); none for an address that is no team member's."""
+    return frozenset(
+        session.scalars(
+            select(Member.id)
+            .join(AppUser, AppUser.id == Member.owner_id)
+            .where(func.lower(AppUser.email) == email.strip().lower())
+        )
+    )

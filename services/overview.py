@@ -165,6 +165,39 @@ def upcoming_events(*, session: Session, today: date, days: int = 14) -> pd.Data
     return frame
 
 
+# Check-in is done the day of an event or the day after: older unmarked registrations are
+# the events page's business, not the morning's.
+CHECK_IN_DAYS = 1
+
+
+@reads(Area.EVENTS)
+def events_to_check_in(*, session: Session, today: date) -> pd.DataFrame:
+    """Today's and yesterday's events with registrations nobody has marked attended or
+    absent yet: event, date, how many are still to mark and how many registered."""
+    still = func.sum(case((Registration.status == RegistrationStatus.REGISTERED, 1), else_=0))
+    rows = session.execute(
+        select(
+            Event.id,
+            Event.held_on,
+            Event.title,
+            still,
+            func.count(Registration.id),
+        )
+        .join(Registration, Registration.event_id == Event.id)
+        .where(
+            Event.held_on.between(today - timedelta(days=CHECK_IN_DAYS), today),
+            Registration.status != RegistrationStatus.CANCELLED,
+        )
+        .group_by(Event.id, Event.held_on, Event.title)
+        .having(still > 0)
+        .order_by(Event.held_on.desc(), Event.title)
+    ).all()
+    frame = frame_of(rows, ["event_id", "held_on", "event", "to_mark", "registrations"])
+    for column in ("to_mark", "registrations"):
+        frame[column] = frame[column].astype(int)
+    return frame
+
+
 QUARTER_DAYS = 91
 
 

@@ -46,6 +46,7 @@ PROVINCE_LABELS = {
 }
 MEMBER_LABELS = {
     "member": "Membre",
+    "file": "Fitxa",
     "kind": "Tipus",
     "comarca": "Comarca",
     "status": "Estat",
@@ -54,7 +55,6 @@ MEMBER_LABELS = {
     "territorial_delegate": "Delegat",
     "mentor": "Municipi mentor",
     "owner": "Responsable",
-    "file": "Fitxa",
 }
 
 

@@ -161,6 +161,7 @@ def data_table(
     labels: Mapping[str, str] | None = None,
     formats: Mapping[str, ColumnFormat] | None = None,
     links: Mapping[str, str] | None = None,
+    downloads: bool = True,
     **options: Any,
 ) -> None:
     """``st.dataframe`` (hide_index and full width by default) with its download buttons.
@@ -180,7 +181,9 @@ def data_table(
     a viewer who may not see them gets them blanked, and a blank column says nothing.
 
     ``links`` names the columns (as shown) that hold addresses in the app, each with the text
-    its links read ("Obre la fitxa"); they are for the screen, and stay out of the files."""
+    its links read ("Obre la fitxa"); they are for the screen, and stay out of the files.
+    ``downloads=False`` leaves the buttons out, for a short extract of a list that its own
+    page offers whole."""
     formats = dict(formats or {})
     if labels is not None:
         if presentation_mode():
@@ -207,6 +210,8 @@ def data_table(
             for column, config in column_config.items()
         }
     st.dataframe(styler if styler is not None else frame, key=f"{key}_table", **options)
+    if not downloads:
+        return
     download_buttons(
         frame.drop(columns=list(links or {})),
         key=key,

@@ -146,6 +146,7 @@ def test_a_hostile_name_beside_the_map_stays_text(
 
 MEMBER_HEADERS = [
     "Membre",
+    "Fitxa",
     "Tipus",
     "Comarca",
     "Estat",
@@ -154,7 +155,6 @@ MEMBER_HEADERS = [
     "Delegat",
     "Municipi mentor",
     "Responsable",
-    "Fitxa",
 ]
 
 

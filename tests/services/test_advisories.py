@@ -21,6 +21,7 @@ from services.advisories import (
     mentor_pairs,
     needs_by_quarter,
     open_advisories,
+    open_advisory_requests,
     referrals_without_follow_up,
 )
 from tests import factories as make
@@ -135,3 +136,33 @@ def test_needs_by_quarter(session: Session) -> None:
         ("2026 T4", "Energia"): 1,
         ("2026 T1", "Energia"): 1,
     }
+
+
+def test_open_advisory_requests_longest_open_first(session: Session) -> None:
+    vic = make.member(session, "Ajuntament de Vic")
+    reus = make.member(session, "Ajuntament de Reus", municipality_code="43123")
+    gone = make.member(session, "Ajuntament de Girona", municipality_code="17079")
+    gone.left_on = TODAY - timedelta(days=1)
+    cures = _topic(session, "cures")
+    for member, status, days_ago, topic_id in [
+        (vic, AdvisoryStatus.IN_PROGRESS, 10, cures.id),
+        (reus, AdvisoryStatus.REQUESTED, 30, None),
+        (vic, AdvisoryStatus.DONE, 90, cures.id),
+        (gone, AdvisoryStatus.REQUESTED, 50, None),
+    ]:
+        session.add(
+            Advisory(
+                member_id=member.id,
+                kind=AdvisoryKind.ADVISORY,
+                topic_id=topic_id,
+                status=status,
+                requested_on=TODAY - timedelta(days=days_ago),
+            )
+        )
+    session.flush()
+    frame = open_advisory_requests(session=session, today=TODAY)
+    assert frame[["member_id", "member", "days_open", "topic"]].values.tolist() == [
+        [reus.id, "Ajuntament de Reus", 30, "Sense tema"],
+        [vic.id, "Ajuntament de Vic", 10, cures.name],
+    ]
+    assert frame["status"].tolist() == ["Sol·licitat", "En curs"]

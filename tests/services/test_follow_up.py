@@ -6,12 +6,20 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session
 
-from db.models import Channel, Interaction, OnboardingStep, OnboardingStepKind
+from db.models import (
+    AppUser,
+    Channel,
+    Interaction,
+    OnboardingStep,
+    OnboardingStepKind,
+    UserRole,
+)
 from services.follow_up import (
     Cadence,
     FollowUpStatus,
     classify,
     member_status,
+    members_owned_by,
     onboarding_progress,
 )
 from settings import load_settings
@@ -194,3 +202,17 @@ def test_urgency_order(session: Session) -> None:
     contact(session, d.id, TODAY)
     frame = member_status(session=session, today=TODAY, cadence=CADENCE)
     assert frame["member"].tolist() == ["B", "A", "C", "D"]
+
+
+def test_members_owned_by_the_signed_in_team_member(session: Session) -> None:
+    marta = AppUser(email="Marta@xmess.cat", full_name="Marta Vidal", role=UserRole.STAFF)
+    pau = AppUser(email="pau@xmess.cat", full_name="Pau Serra", role=UserRole.STAFF)
+    session.add_all([marta, pau])
+    session.flush()
+    vic = make.member(session, "Ajuntament de Vic", owner_id=marta.id)
+    make.member(session, "Ajuntament de Reus", municipality_code="43123", owner_id=pau.id)
+    make.member(session, "Ajuntament de Girona", municipality_code="17079")
+    session.flush()
+    # The e-mail as the sign-in provider gives it, whatever its case.
+    assert members_owned_by(session=session, email="marta@xmess.cat ") == {vic.id}
+    assert members_owned_by(session=session, email="ningu@xmess.cat") == frozenset()

@@ -1,12 +1,17 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy.orm import Session
 
 from db.models import EventKind, RegistrationStatus
-from services.overview import headline_figures, members_by_province, upcoming_events
+from services.overview import (
+    events_to_check_in,
+    headline_figures,
+    members_by_province,
+    upcoming_events,
+)
 from tests import factories as make
 
 TODAY = date(2026, 11, 24)
@@ -92,3 +97,29 @@ def test_upcoming_events_within_the_window_with_registrations(session: Session) 
     assert frame.iloc[0]["place"] == "Vic"
     assert frame.iloc[0]["registrations"] == 1
     assert frame.iloc[0]["kind"] == "Assemblea"
+
+
+def test_events_to_check_in_are_todays_and_yesterdays_with_someone_unmarked(
+    session: Session,
+) -> None:
+    vic = make.member(session, "Ajuntament de Vic")
+    reus = make.member(session, "Ajuntament de Reus", municipality_code="43123")
+    today_event = make.event(session, "Jornada d'avui", TODAY)
+    yesterday_event = make.event(session, "Taller d'ahir", TODAY - timedelta(days=1))
+    done_event = make.event(session, "Assemblea ja marcada", TODAY)
+    older_event = make.event(session, "Sessió de fa tres dies", TODAY - timedelta(days=3))
+    tomorrow_event = make.event(session, "Demà", TODAY + timedelta(days=1))
+    make.registration(session, today_event, vic)
+    make.registration(session, today_event, reus, status=RegistrationStatus.ATTENDED)
+    make.registration(session, yesterday_event, vic)
+    make.registration(session, yesterday_event, reus, status=RegistrationStatus.CANCELLED)
+    make.registration(session, done_event, vic, status=RegistrationStatus.ATTENDED)
+    make.registration(session, done_event, reus, status=RegistrationStatus.NO_SHOW)
+    make.registration(session, older_event, vic)
+    make.registration(session, tomorrow_event, vic)
+    session.flush()
+    frame = events_to_check_in(session=session, today=TODAY)
+    assert frame[["event", "to_mark", "registrations"]].values.tolist() == [
+        ["Jornada d'avui", 1, 2],
+        ["Taller d'ahir", 1, 1],
+    ]
