@@ -112,6 +112,7 @@ def _member_file(member_id: int, today: date) -> None:
                     key="seguiment_persons",
                     file_name="persones_de_contacte",
                     labels=PERSON_LABELS,
+                    contacts={"Correu": "mailto", "Telèfon": "tel"},
                 )
     with tabs[3]:
         advisories = query(member_file.member_advisories, member_id=member_id)

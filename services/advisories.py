@@ -30,7 +30,8 @@ OPEN_STATUSES = (AdvisoryStatus.REQUESTED, AdvisoryStatus.IN_PROGRESS)
 
 @reads(Area.MEMBERS, Area.REFERENCE)
 def needs_by_quarter(*, session: Session, today: date, quarters: int = 8) -> pd.DataFrame:
-    """Needs detected per topic and calendar quarter, over the last ``quarters`` quarters."""
+    """Needs detected per topic and calendar quarter, over the last ``quarters`` quarters.
+    ``partial`` marks the quarter under way (counted up to today)."""
     first_quarter_month = 3 * ((today.month - 1) // 3) + 1
     start = date(today.year, first_quarter_month, 1)
     for _ in range(quarters - 1):
@@ -44,9 +45,15 @@ def needs_by_quarter(*, session: Session, today: date, quarters: int = 8) -> pd.
     ).all()
     frame = frame_of(rows, ["date", "topic"])
     if frame.empty:
-        return pd.DataFrame(columns=["quarter", "topic", "needs"])
-    frame["quarter"] = frame["date"].map(lambda d: f"{d.year} T{(d.month - 1) // 3 + 1}")
-    return frame.groupby(["quarter", "topic"]).size().reset_index(name="needs")
+        return pd.DataFrame(columns=["quarter", "topic", "needs", "partial"])
+
+    def label(day: date) -> str:
+        return f"{day.year} T{(day.month - 1) // 3 + 1}"
+
+    frame["quarter"] = frame["date"].map(label)
+    counts = frame.groupby(["quarter", "topic"]).size().reset_index(name="needs")
+    counts["partial"] = counts["quarter"] == label(today)
+    return counts
 
 
 @reads(Area.MEMBERS, Area.USERS)

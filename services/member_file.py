@@ -271,7 +271,8 @@ def _month_start(day: date) -> date:
 
 @reads(Area.MEMBERS)
 def contacts_per_month(*, session: Session, today: date, months: int = 24) -> pd.DataFrame:
-    """Contacts per calendar month over the last ``months`` months, zero months included."""
+    """Contacts per calendar month over the last ``months`` months, zero months included.
+    ``partial`` marks the month under way: counted up to today, it is not a fall."""
     first = _month_start(today)
     for _ in range(months - 1):
         first = _month_start(first - timedelta(days=1))
@@ -280,7 +281,13 @@ def contacts_per_month(*, session: Session, today: date, months: int = 24) -> pd
     ).all()
     counts = Counter(_month_start(d) for d in dates)
     starts = pd.date_range(first, today, freq="MS")
-    return pd.DataFrame({"month": starts, "contacts": [counts[m.date()] for m in starts]})
+    return pd.DataFrame(
+        {
+            "month": starts,
+            "contacts": [counts[m.date()] for m in starts],
+            "partial": [m.date() == _month_start(today) for m in starts],
+        }
+    )
 
 
 @reads(Area.MEMBERS, Area.REFERENCE)

@@ -245,7 +245,11 @@ def group_overview(*, session: Session, today: date) -> pd.DataFrame:
             else None
         )
         stopped = rate_before is not None and rate_recent is None
-        falling = not suspended and (stopped or (trend is not None and trend <= -FALLING_POINTS))
+        # Compared in whole points, as the page shows the trend: "↓ 10 punts" is a fall of
+        # ten points even when it is 9.8 before rounding.
+        falling = not suspended and (
+            stopped or (pd.notna(trend) and round(trend * 100) <= -round(FALLING_POINTS * 100))
+        )
         rows.append(
             (
                 group_id,
@@ -277,9 +281,17 @@ def quarterly_trend(
 ) -> pd.DataFrame:
     """Per group and calendar quarter (the last ``quarters``, the current one included):
     sessions held, member attendances and the mean attendance rate. Quarters without a
-    session are absent (nothing to rate)."""
+    session are absent (nothing to rate). ``partial`` marks the quarter under way."""
     start = _quarters_back(today, quarters)
-    columns = ["work_group", "quarter", "quarter_start", "sessions", "attendances", "rate"]
+    columns = [
+        "work_group",
+        "quarter",
+        "quarter_start",
+        "sessions",
+        "attendances",
+        "rate",
+        "partial",
+    ]
     sessions = _sessions(session, start - timedelta(days=1), today)
     if sessions.empty:
         return pd.DataFrame(columns=columns)
@@ -296,6 +308,7 @@ def quarterly_trend(
     )
     frame["quarter"] = frame["quarter_start"].map(quarter_label)
     frame["attendances"] = frame["attendances"].astype(int)
+    frame["partial"] = frame["quarter_start"] == quarter_start(today)
     frame["quarter_start"] = pd.to_datetime(frame["quarter_start"])
     return frame[columns].sort_values(["work_group", "quarter"]).reset_index(drop=True)
 

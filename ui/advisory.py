@@ -11,7 +11,7 @@ import streamlit as st
 from services import advisories
 from services.formatting import fmt_date_column, fmt_number, fmt_percent
 from settings import load_settings
-from ui.charts import show_chart
+from ui.charts import partial_period_label, show_chart
 from ui.data import query
 from ui.free_text import masks_names, summary_labels
 from ui.tables import data_table
@@ -48,15 +48,19 @@ def needs_and_referrals(today: date) -> None:
 
 
 def needs_bars(needs: pd.DataFrame) -> alt.Chart:
+    """Needs per quarter, stacked by topic. The quarter under way is counted up to today:
+    its label says so and its bar is paler, so it does not read as a fall."""
     chart: alt.Chart = (
         alt.Chart(needs)
+        .transform_calculate(period=partial_period_label("quarter"))
         .mark_bar()
         .encode(
-            x=alt.X("quarter:N", title=None),
+            x=alt.X("period:N", title=None, sort="ascending"),
             y=alt.Y("needs:Q", title="Necessitats", stack="zero"),
             color=alt.Color("topic:N", title="Tema", legend=alt.Legend(orient="bottom", columns=4)),
+            opacity=alt.condition("datum.partial", alt.value(0.45), alt.value(1.0)),
             tooltip=[
-                alt.Tooltip("quarter:N", title="Trimestre"),
+                alt.Tooltip("period:N", title="Trimestre"),
                 alt.Tooltip("topic:N", title="Tema"),
                 alt.Tooltip("needs:Q", title="Necessitats"),
             ],

@@ -44,3 +44,14 @@ def show_chart(
     """Draw ``build(data, *arguments)`` across the width of ``where`` (the page by default)."""
     spec = _spec(build.__module__, build.__qualname__, data, arguments)
     (where if where is not None else st).vega_lite_chart(spec, width="stretch")
+
+
+# What a chart says of the period under way: it is counted up to today, so a lower figure is
+# not a fall.
+PARTIAL_LABEL = "en curs"
+
+
+def partial_period_label(period: str) -> str:
+    """A Vega expression for ``period``'s axis label and tooltip, marking the period under
+    way (a row whose ``partial`` is true): "2026 T4 (en curs)"."""
+    return f"datum.partial ? datum.{period} + ' ({PARTIAL_LABEL})' : datum.{period}"

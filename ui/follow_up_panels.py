@@ -73,19 +73,30 @@ def status_chart(statuses: pd.DataFrame) -> alt.Chart:
     return chart
 
 
-def contacts_chart(per_month: pd.DataFrame) -> alt.Chart:
-    chart: alt.Chart = (
-        alt.Chart(per_month, title="Contactes per mes")
-        .mark_line(point=True)
-        .encode(
-            x=alt.X("month:T", title=None, axis=alt.Axis(format="%m/%Y")),
-            y=alt.Y("contacts:Q", title="Contactes"),
-            tooltip=[
-                alt.Tooltip("month:T", title="Mes", format="%m/%Y"),
-                alt.Tooltip("contacts:Q", title="Contactes"),
-            ],
-        )
+def contacts_chart(per_month: pd.DataFrame) -> alt.LayerChart:
+    """Contacts per month. The month under way is counted up to today: its point is hollow
+    and the line to it dashed, so it does not read as a fall."""
+    tail = per_month["partial"] | per_month["partial"].shift(-1, fill_value=False)
+    data = per_month.assign(
+        tail=tail,
+        period=per_month["partial"].map({True: "Mes en curs, fins avui", False: "Mes sencer"}),
     )
+    title = alt.Title("Contactes per mes", subtitle="Discontinu: el mes en curs, fins avui")
+    base = alt.Chart(data, title=title).encode(
+        x=alt.X("month:T", title=None, axis=alt.Axis(format="%m/%Y")),
+        y=alt.Y("contacts:Q", title="Contactes"),
+    )
+    complete = base.transform_filter("!datum.partial").mark_line()
+    under_way = base.transform_filter("datum.tail").mark_line(strokeDash=[4, 4])
+    points = base.mark_point(size=50, filled=False, strokeWidth=2).encode(
+        fill=alt.condition("datum.partial", alt.value("white"), alt.value("#0068c9")),
+        tooltip=[
+            alt.Tooltip("month:T", title="Mes", format="%m/%Y"),
+            alt.Tooltip("contacts:Q", title="Contactes"),
+            alt.Tooltip("period:N", title="Període"),
+        ],
+    )
+    chart: alt.LayerChart = complete + under_way + points
     return chart
 
 

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
+from urllib.parse import quote
 
 import pandas as pd
 import streamlit as st
@@ -153,6 +154,22 @@ def catalan_styler(frame: pd.DataFrame, formats: Mapping[str, ColumnFormat]) -> 
     return styler
 
 
+def _contact_links(values: pd.Series, scheme: str) -> pd.Series:
+    """``mailto:`` or ``tel:`` addresses of a column of e-mails or phones; blanks stay blank.
+    A phone's spaces become hyphens, the visual separator a ``tel:`` address allows (RFC 3966),
+    so the link still reads as the number was written ("93 123 45 67" → ``93-123-45-67``)."""
+
+    def link(value: object) -> object:
+        if not isinstance(value, str) or not value.strip():
+            return None
+        target = value.strip()
+        if scheme == "tel":
+            target = "-".join(target.replace(".", " ").split())
+        return f"{scheme}:{quote(target, safe='@+')}"
+
+    return values.map(link)
+
+
 def data_table(
     frame: pd.DataFrame,
     *,
@@ -161,6 +178,7 @@ def data_table(
     labels: Mapping[str, str] | None = None,
     formats: Mapping[str, ColumnFormat] | None = None,
     links: Mapping[str, str] | None = None,
+    contacts: Mapping[str, str] | None = None,
     downloads: bool = True,
     **options: Any,
 ) -> None:
@@ -182,6 +200,10 @@ def data_table(
 
     ``links`` names the columns (as shown) that hold addresses in the app, each with the text
     its links read ("Obre la fitxa"); they are for the screen, and stay out of the files.
+    ``contacts`` names the columns (as shown) of e-mails (``"mailto"``) and phones
+    (``"tel"``): on screen each is a link that opens the mail program or dials, for staff who
+    act straight from the list; the files keep the plain address or number.
+
     ``downloads=False`` leaves the buttons out, for a short extract of a list that its own
     page offers whole."""
     formats = dict(formats or {})
@@ -202,14 +224,21 @@ def data_table(
         },
     }
     options["column_config"] = column_config
+    on_screen = frame
+    for column, scheme in (contacts or {}).items():
+        if column in frame.columns:
+            on_screen = on_screen.assign(**{column: _contact_links(frame[column], scheme)})
+            column_config[column] = st.column_config.LinkColumn(
+                column, display_text=rf"^{scheme}:(.*)$"
+            )
     shown_formats = column_formats(frame, formats, column_config)
-    styler = catalan_styler(frame, shown_formats)
+    styler = catalan_styler(on_screen, shown_formats)
     if styler is not None:
         options["column_config"] = {
             column: _without_format(config) if column in shown_formats else config
             for column, config in column_config.items()
         }
-    st.dataframe(styler if styler is not None else frame, key=f"{key}_table", **options)
+    st.dataframe(styler if styler is not None else on_screen, key=f"{key}_table", **options)
     if not downloads:
         return
     download_buttons(

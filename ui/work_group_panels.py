@@ -26,7 +26,7 @@ from services.formatting import (
 from services.labels import EVENT_FORMAT, WORK_GROUP_STATUS
 from services.member_file import member_options
 from ui.cells import float_or_none
-from ui.charts import show_chart
+from ui.charts import partial_period_label, show_chart
 from ui.data import query
 from ui.tables import data_table
 from ui.widgets import first_true, id_labels, pick
@@ -198,9 +198,19 @@ def trend_chart(trend: pd.DataFrame) -> None:
 
 
 def trend_grid(trend: pd.DataFrame) -> alt.LayerChart:
-    base = alt.Chart(trend).encode(
-        x=alt.X("quarter:O", title=None, sort="ascending", axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("work_group:N", title=None, axis=alt.Axis(labelLimit=260)),
+    """Each group's attendance per quarter; the quarter under way says so in its label."""
+    base = (
+        alt.Chart(trend)
+        .transform_calculate(period=partial_period_label("quarter"))
+        .encode(
+            x=alt.X(
+                "period:O",
+                title=None,
+                sort="ascending",
+                axis=alt.Axis(labelAngle=0),
+            ),
+            y=alt.Y("work_group:N", title=None, axis=alt.Axis(labelLimit=260)),
+        )
     )
     cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
         color=alt.Color(
@@ -211,7 +221,7 @@ def trend_grid(trend: pd.DataFrame) -> alt.LayerChart:
         ),
         tooltip=[
             alt.Tooltip("work_group:N", title="Grup"),
-            alt.Tooltip("quarter:O", title="Trimestre"),
+            alt.Tooltip("period:O", title="Trimestre"),
             alt.Tooltip("sessions:Q", title="Sessions"),
             alt.Tooltip("attendances:Q", title="Assistències"),
             alt.Tooltip("rate:Q", title="Assistència", format=".0%"),

@@ -136,6 +136,8 @@ def test_needs_by_quarter(session: Session) -> None:
         ("2026 T4", "Energia"): 1,
         ("2026 T1", "Energia"): 1,
     }
+    partial = {r.quarter for r in frame.itertuples() if r.partial}
+    assert partial == {"2026 T4"}
 
 
 def test_open_advisory_requests_longest_open_first(session: Session) -> None:

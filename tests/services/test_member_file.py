@@ -38,6 +38,8 @@ def test_contacts_per_month_lists_every_month_with_zeros(session: Session) -> No
         pd.Timestamp(2026, 11, 1),
     ]
     assert frame["contacts"].tolist() == [1, 0, 2]
+    # November is under way on the 24th: counted up to today, not a fall.
+    assert frame["partial"].tolist() == [False, False, True]
 
 
 def test_needs_by_topic_lists_every_topic(session: Session) -> None:

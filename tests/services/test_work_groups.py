@@ -150,6 +150,24 @@ def test_a_group_that_stopped_meeting_is_falling(session: Session) -> None:
     assert row["falling"] and pd.isna(row["rate_recent"])
 
 
+def test_a_fall_the_page_shows_as_ten_points_is_falling(session: Session) -> None:
+    agro = _group(session, "agro", "Agroecologia")
+    vic = make.member(session, "Ajuntament de Vic")
+    reus = make.member(session, "Ajuntament de Reus", municipality_code="43123")
+    for member in (vic, reus):
+        _enrol(session, agro, member, date(2024, 1, 1))
+    # The 6 months before: always both (100 %). The last 6: both at four sessions, Vic alone
+    # at one (90 %): 0.9 - 1.0 is -0.0999… in floating point, which reads "↓ 10 punts".
+    _session(session, agro, 300, [vic, reus])
+    for days_ago in (20, 40, 60, 80):
+        _session(session, agro, days_ago, [vic, reus])
+    _session(session, agro, 100, [vic], absent=[reus])
+    session.commit()
+    row = group_overview(session=session, today=TODAY).iloc[0]
+    assert round(row["trend"] * 100) == -10
+    assert row["falling"]
+
+
 def test_the_rate_counts_only_members_enrolled_on_the_session_day(session: Session) -> None:
     agro = _group(session, "agro", "Agroecologia")
     vic = make.member(session, "Ajuntament de Vic")
@@ -175,6 +193,7 @@ def test_quarterly_trend(session: Session, network: dict) -> None:
     assert (q4["sessions"], q4["attendances"]) == (1, 1)
     assert q4["rate"] == pytest.approx(1 / 3)
     assert trend["quarter"].tolist() == sorted(trend["quarter"])
+    assert set(trend.loc[trend["partial"], "quarter"]) == {"2026 T4"}
 
 
 def test_matrix_and_members_in_no_group(session: Session, network: dict) -> None:

@@ -1,0 +1,67 @@
+"""The period under way is marked as partial in the monthly and quarterly charts, so a
+month or quarter counted up to today does not read as a fall."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from ui.advisory import needs_bars
+from ui.follow_up_panels import contacts_chart
+from ui.work_group_panels import trend_grid
+
+
+def _rows(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    return next(iter(spec["datasets"].values()))
+
+
+def test_the_month_under_way_is_dashed_and_hollow() -> None:
+    per_month = pd.DataFrame(
+        {
+            "month": pd.date_range("2026-09-01", periods=4, freq="MS"),
+            "contacts": [30, 28, 31, 6],
+            "partial": [False, False, False, True],
+        }
+    )
+    spec = contacts_chart(per_month).to_dict()
+    rows = _rows(spec)
+    assert [r["period"] for r in rows][-2:] == ["Mes sencer", "Mes en curs, fins avui"]
+    # The dashed stretch joins the last whole month to the one under way, and only them.
+    assert [r["tail"] for r in rows] == [False, False, True, True]
+    solid, dashed, points = spec["layer"]
+    assert solid["transform"] == [{"filter": "!datum.partial"}]
+    assert dashed["mark"]["strokeDash"] == [4, 4]
+    assert dashed["transform"] == [{"filter": "datum.tail"}]
+    assert points["encoding"]["fill"]["condition"]["test"] == "datum.partial"
+
+
+def test_the_quarter_under_way_says_so_in_its_label() -> None:
+    needs = pd.DataFrame(
+        {
+            "quarter": ["2026 T3", "2026 T4"],
+            "topic": ["Cures", "Cures"],
+            "needs": [12, 3],
+            "partial": [False, True],
+        }
+    )
+    bars = needs_bars(needs).to_dict()
+    assert bars["encoding"]["x"]["field"] == "period"
+    assert bars["transform"][0]["calculate"] == (
+        "datum.partial ? datum.quarter + ' (en curs)' : datum.quarter"
+    )
+    assert bars["encoding"]["opacity"]["condition"]["test"] == "datum.partial"
+    trend = pd.DataFrame(
+        {
+            "work_group": ["Cures", "Cures"],
+            "quarter": ["2026 T3", "2026 T4"],
+            "quarter_start": pd.to_datetime(["2026-07-01", "2026-10-01"]),
+            "sessions": [2, 1],
+            "attendances": [5, 1],
+            "rate": [0.8, 0.3],
+            "partial": [False, True],
+        }
+    )
+    for layer in trend_grid(trend).to_dict()["layer"]:
+        assert layer["transform"] == bars["transform"]
+        assert layer["encoding"]["x"]["field"] == "period"
