@@ -25,6 +25,7 @@ from services.access import Actor, system_actor
 from services.users import UserAccount, admin_names, find_user, record_sign_in
 from ui.data import get_engine
 from ui.navigation import PAGE_PATHS
+from ui.text import escape_markup
 from ui.viewer import set_viewer
 
 _LOG = logging.getLogger(__name__)
@@ -128,8 +129,8 @@ def _no_access_page(email: str, admins: list[str]) -> Callable[[], None]:
 def _no_access(email: str, admins: list[str]) -> None:
     st.title("No teniu accés al quadre de comandament")
     st.write(
-        f"Heu iniciat la sessió com a **{email or 'compte sense correu'}**, però aquest "
-        "compte no és a la llista de persones autoritzades o està desactivat."
+        f"Heu iniciat la sessió com a **{escape_markup(email or 'compte sense correu')}**, però "
+        "aquest compte no és a la llista de persones autoritzades o està desactivat."
     )
     if admins:
         st.write(f"Demaneu-ne l'accés a un administrador: {', '.join(admins)}.")

@@ -26,6 +26,7 @@ from ui.data import query
 from ui.feedback import show_refusal
 from ui.navigation import page
 from ui.tables import data_table
+from ui.text import escape_markup
 from ui.widgets import first_true, id_labels, pick
 from ui.writes import submission, write
 
@@ -220,7 +221,7 @@ def thematic_cap(cap: events.ThematicDays) -> None:
     if cap.days:
         st.caption(
             " · ".join(
-                f"{fmt_date(d)} {title.removeprefix('Jornada temàtica: ')} "
+                f"{fmt_date(d)} {escape_markup(title.removeprefix('Jornada temàtica: '))} "
                 f"({'feta' if held else 'prevista'})"
                 for d, title, held in cap.days
             )
@@ -285,9 +286,13 @@ def event_detail(frame: pd.DataFrame, today: date) -> None:
         return
     row = frame[frame["event_id"] == event_id].iloc[0]
     st.markdown(
-        f"**{row['title']}** · {EVENT_KIND[EventKind(row['kind'])]} · "
+        f"**{escape_markup(row['title'])}** · {EVENT_KIND[EventKind(row['kind'])]} · "
         f"{EVENT_FORMAT[EventFormat(row['format'])]}"
-        + (f" · {row['place']} ({row['comarca']})" if row["place"] else " · En línia")
+        + (
+            f" · {escape_markup(row['place'])} ({escape_markup(row['comarca'])})"
+            if row["place"]
+            else " · En línia"
+        )
     )
     figures = [
         ("Inscripcions", row["registrations"]),
@@ -330,7 +335,8 @@ def event_detail(frame: pd.DataFrame, today: date) -> None:
             st.markdown(f"**Hi anaven per primer cop** ({fmt_number(len(first))})")
             st.markdown(
                 "\n".join(
-                    f"- {m} ({c})" for m, c in zip(first["member"], first["comarca"], strict=True)
+                    f"- {escape_markup(m)} ({escape_markup(c)})"
+                    for m, c in zip(first["member"], first["comarca"], strict=True)
                 )
             )
 

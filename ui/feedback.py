@@ -12,6 +12,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from db.problems import DatabaseProblem
 from services.formatting import fmt_number
+from ui.text import escape_markup
 
 _LOG = logging.getLogger(__name__)
 
@@ -106,12 +107,15 @@ def show_flash() -> None:
         return
     # The widgets this run received are what the next run compares with.
     st.session_state[_FLASH_KEY] = replace(flash, seen=now)
-    st.success(flash.message, icon=":material/check_circle:")
+    # The message names what was saved as typed: a member called "**URGENT**" stays so.
+    st.success(escape_markup(flash.message), icon=":material/check_circle:")
 
 
 def show_refusal(title: str, messages: Sequence[str]) -> None:
     """Why nothing was written: ``title`` and one line per reason (the first 15)."""
     listed = list(messages[:_SHOWN_REASONS])
+    # Reasons are the services' sentences, whose Markdown is meant (the importer writes a
+    # column's name in italics): they are shown as written.
     body = "\n".join(f"- {message}" for message in listed)
     more = len(messages) - len(listed)
     if more > 0:

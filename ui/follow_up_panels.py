@@ -20,6 +20,7 @@ from ui.free_text import summary_labels
 from ui.layout import presentation_mode
 from ui.rights import offers_forms
 from ui.tables import data_table
+from ui.text import escape_markup
 from ui.widgets import id_labels, pick
 from ui.writes import submission, write
 
@@ -117,15 +118,18 @@ def needs_chart(needs: pd.DataFrame) -> alt.Chart:
 
 
 def member_profile(profile: member_file.MemberProfile) -> None:
-    st.subheader(profile.name)
+    # Names and places as typed: Markdown in them is shown, never rendered.
+    md = escape_markup
+    st.subheader(md(profile.name))
     facts = [
-        f"**{profile.kind}** · {profile.municipality} ({profile.comarca}, {profile.province})",
+        f"**{md(profile.kind)}** · {md(profile.municipality)} "
+        f"({md(profile.comarca)}, {md(profile.province)})",
         f"Membre des del {fmt_date(profile.joined_on)}",
     ]
     if profile.mentor:
-        facts.append(f"Municipi mentor: {profile.mentor}")
+        facts.append(f"Municipi mentor: {md(profile.mentor)}")
     if profile.mentees:
-        facts.append(f"Mentor de: {', '.join(profile.mentees)}")
+        facts.append(f"Mentor de: {', '.join(map(md, profile.mentees))}")
     if profile.territorial_delegate:
         facts.append("Municipi delegat al seu territori")
     facts.append(
@@ -138,9 +142,10 @@ def member_profile(profile: member_file.MemberProfile) -> None:
     )
     # The staff member in charge is a person: not on the Commission's shared screen.
     if profile.owner and not presentation_mode():
-        facts.append(f"Relació a càrrec de: {profile.owner}")
+        facts.append(f"Relació a càrrec de: {md(profile.owner)}")
     facts.append(
-        "Grups de treball: " + (", ".join(profile.work_groups) if profile.work_groups else "cap")
+        "Grups de treball: "
+        + (", ".join(map(md, profile.work_groups)) if profile.work_groups else "cap")
     )
     st.markdown("  \n".join(facts))
 
@@ -188,7 +193,7 @@ def contact_form(member_id: int, member_name: str, today: date) -> None:
     # One round per save: the saved form comes back empty and cannot be saved twice.
     once = submission(f"log_contact_{member_id}")
     with st.form(key=once.key(f"log_contact_{member_id}"), border=True):
-        st.markdown(f"**Registra un contacte amb {member_name}**")
+        st.markdown(f"**Registra un contacte amb {escape_markup(member_name)}**")
         left, right = st.columns(2)
         occurred_on = left.date_input(
             "Data del contacte", value=today, format="DD/MM/YYYY", key=once.key("contact_date")

@@ -14,6 +14,7 @@ from services.access import Actor, Right
 from settings import database_url, load_settings
 from ui.auth import auth_configured
 from ui.data import current_schema_status, get_engine
+from ui.text import escape_markup
 from ui.viewer import current_actor
 
 _LOG = logging.getLogger(__name__)
@@ -167,7 +168,9 @@ def render_sidebar(actor: Actor) -> DeltaGenerator:
         if auth_configured():
             # On the shared screen not even the signed-in person's own name is shown.
             who = (
-                "Sessió iniciada" if presentation_mode() else f"Sessió de **{actor.display_name}**"
+                "Sessió iniciada"
+                if presentation_mode()
+                else f"Sessió de **{escape_markup(actor.display_name)}**"
             )
             st.caption(f"{who} · {actor.role_label}")
             if st.button("Tanca la sessió", key="sign_out", icon=":material/logout:"):

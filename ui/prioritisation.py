@@ -7,11 +7,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from db.data_version import Area, DataVersions
 from services import optimiser, scenarios
 from services.errors import ValidationError
-from services.formatting import fmt_eur
+from services.formatting import fmt_eur, fmt_number
 from services.optimiser import CRITERIA, CRITERIA_LABELS, Inputs, Plan, Solution, Weights
 from services.plan import plan_model
 from settings import database_url
@@ -27,6 +28,9 @@ BUDGET_KEY = "prioritzacio_budget"
 OTHER_INCOME_KEY = "prioritzacio_other_income"
 HOURS_KEY = "prioritzacio_hours"
 CONVENI_FIRST_KEY = "prioritzacio_conveni_first"
+# The budget the Conveni switch last put back, until the person changes it: the field says
+# so, as a changed figure nobody typed would otherwise go unnoticed.
+_BUDGET_RESET_KEY = "_prioritzacio_budget_reset"
 
 
 # --- Inputs ----------------------------------------------------------------------------------
@@ -36,6 +40,24 @@ def _reset_budget() -> None:
     """Switching the Conveni on or off puts back that case's default budget."""
     extended = bool(st.session_state[CONVENI_KEY])
     st.session_state[BUDGET_KEY] = float(scenarios.default_budget(extended))
+    st.session_state[_BUDGET_RESET_KEY] = (extended, st.session_state[BUDGET_KEY])
+
+
+def _budget_notes(where: DeltaGenerator, budget: float) -> None:
+    """Under the budget: the figure as it reads in euros, and why it changed when the
+    Conveni switch put its default back."""
+    text = fmt_eur(budget, 0)
+    reset = st.session_state.get(_BUDGET_RESET_KEY)
+    if reset is not None and reset[1] == budget:
+        extended = reset[0]
+        text += (
+            " · posat al valor per defecte en "
+            + ("activar" if extended else "desactivar")
+            + " la pròrroga del Conveni"
+        )
+    else:
+        st.session_state.pop(_BUDGET_RESET_KEY, None)
+    where.caption(text)
 
 
 def scenario_inputs(plan: Plan) -> scenarios.ScenarioInputs:
@@ -73,12 +95,15 @@ def scenario_inputs(plan: Plan) -> scenarios.ScenarioInputs:
         budget = money[1].number_input(
             "Pressupost (€)", min_value=0.0, step=1000.0, format="%.0f", key=BUDGET_KEY
         )
+        _budget_notes(money[1], budget or 0.0)
         other_income = money[2].number_input(
             "Altres ingressos (€)", min_value=0.0, step=1000.0, format="%.0f", key=OTHER_INCOME_KEY
         )
+        money[2].caption(fmt_eur(other_income or 0.0, 0))
         hours = money[3].number_input(
             "Hores de l'equip", min_value=0.0, step=10.0, format="%.0f", key=HOURS_KEY
         )
+        money[3].caption(f"{fmt_number(hours or 0.0)} h")
         sliders = st.columns(len(CRITERIA))
         weights = {
             name: column.slider(

@@ -17,6 +17,7 @@ from services.optimiser import Gain, Inputs, Plan
 from services.plan import plan_model
 from ui.data import query
 from ui.prioritisation import PlanSource, cached_solution, plan_source, refused
+from ui.text import escape_markup
 
 EXTRA_KEY = "prioritzacio_extra"
 DEFAULT_EXTRA_EUR = 10_000.0
@@ -96,7 +97,8 @@ def _gain_text(plan: Plan, gain: Gain) -> str:
 
     def names(codes: tuple[str, ...]) -> str:
         return "\n".join(
-            f"  - {code} {titles[code].title} ({fmt_eur(titles[code].cost_eur, 0)})"
+            f"  - {escape_markup(code)} {escape_markup(titles[code].title)} "
+            f"({fmt_eur(titles[code].cost_eur, 0)})"
             for code in codes
         )
 

@@ -11,7 +11,7 @@ from ui.data import query
 from ui.layout import presentation_mode
 from ui.links import member_query
 from ui.navigation import page
-from ui.text import literal_markdown
+from ui.text import escape_markup
 
 SEARCH_KEY = "sidebar_search"
 # Fewer letters find half the network: no help, and a long list in the sidebar.
@@ -49,7 +49,7 @@ def sidebar_search(where: Any) -> None:
         label = f"{person} · {member}" if person else str(member)
         where.page_link(
             page("seguiment"),
-            label=literal_markdown(label),
+            label=escape_markup(label),
             icon=":material/person:" if person else ":material/account_balance:",
             query_params=member_query(int(member_id)),
         )

@@ -2,9 +2,32 @@
 
 from __future__ import annotations
 
+import re
+
 _MARKDOWN_SPECIAL = set("\\`*_{}[]()<>#+-.!|~:$")
 
 
 def literal_markdown(text: object) -> str:
     """``text`` as literal Markdown: a name never turns into markup, a link or HTML."""
     return "".join("\\" + char if char in _MARKDOWN_SPECIAL else char for char in str(text))
+
+
+# What turns typed text into a link, emphasis, code, HTML, a table, struck-out text or
+# mathematics anywhere in a line; full stops, hyphens, colons and brackets alone change
+# nothing there.
+_MARKUP = set("\\`*_[]<>|~$")
+# What starts a heading, a list or a quote, at the start of a line only.
+_LINE_START = re.compile(r"^(\s*)([#>+-]|\d+(?=[.)]))", re.MULTILINE)
+
+
+def escape_markup(text: object) -> str:
+    """``text`` with only what would start Markdown markup escaped: for a sentence the app
+    wrote around typed values (a saved record's name), or a name in a heading, which must
+    still read as written where a test or a person compares it ("Vila-seca", "#1")."""
+    escaped = "".join("\\" + char if char in _MARKUP else char for char in str(text))
+    return _LINE_START.sub(lambda m: m.group(1) + _escape_start(m.group(2)), escaped)
+
+
+def _escape_start(start: str) -> str:
+    # "1." becomes "1\.": the digits stay, the full stop after them is what makes a list.
+    return start + "\\" if start[0].isdigit() else "\\" + start

@@ -29,6 +29,7 @@ from ui.cells import float_or_none
 from ui.charts import partial_period_label, show_chart
 from ui.data import query
 from ui.tables import data_table
+from ui.text import escape_markup
 from ui.widgets import first_true, id_labels, pick
 from ui.writes import submission, write
 
@@ -173,10 +174,11 @@ def falling_groups(overview: pd.DataFrame) -> None:
     for row in falling.itertuples(index=False):
         recent = float_or_none(row.rate_recent)
         if recent is None:
-            lines.append(f"- **{row.work_group}**: cap sessió els darrers 6 mesos")
+            lines.append(f"- **{escape_markup(row.work_group)}**: cap sessió els darrers 6 mesos")
         else:
             lines.append(
-                f"- **{row.work_group}**: {fmt_rate(float_or_none(row.rate_before))} → "
+                f"- **{escape_markup(row.work_group)}**: "
+                f"{fmt_rate(float_or_none(row.rate_before))} → "
                 f"{fmt_rate(recent)} ({fmt_points(float_or_none(row.trend))})"
             )
     st.warning(
@@ -519,7 +521,7 @@ def session_form(groups: pd.DataFrame, today: date) -> None:
     st.subheader("Registra una sessió")
     suspended = groups.loc[groups["suspended"], "work_group"].tolist()
     if suspended:
-        st.caption(f"En suspens, sense sessions: {', '.join(suspended)}.")
+        st.caption(f"En suspens, sense sessions: {', '.join(map(escape_markup, suspended))}.")
     # Every group is offered: a session for a suspended one is refused with the reason.
     group_names = id_labels(groups["work_group_id"], groups["work_group"])
     # The first active group.

@@ -90,11 +90,27 @@ def test_switching_the_conveni_on_brings_its_budget_and_more_activities(
     app.toggle(key="prioritzacio_conveni").set_value(True).run()
     assert not app.exception
     assert app.number_input(key="prioritzacio_budget").value == 150_000
+    # The field says the switch changed it, and reads in euros.
+    notes = [c.value for c in app.caption]
+    assert "150.000\xa0€ · posat al valor per defecte en activar la pròrroga del Conveni" in notes
     with_conveni = _funded(app)
     assert len(with_conveni) > len(without)
     # The thematic days are capped at three a year, whatever the money.
     jornades = _cut(app)
     assert jornades["Motiu"].str.contains("Límit «jornades»").any()
+
+
+def test_a_typed_budget_reads_in_euros_and_drops_the_reset_note(
+    app_on: Callable[..., AppTest], demo_sqlite_url: str
+) -> None:
+    app = app_on(demo_sqlite_url, "prioritzacio")
+    app.toggle(key="prioritzacio_conveni").set_value(True).run()
+    app.number_input(key="prioritzacio_budget").set_value(60_000).run()
+    notes = [c.value for c in app.caption]
+    assert "60.000\xa0€" in notes
+    assert not any("valor per defecte" in note for note in notes)
+    app.toggle(key="prioritzacio_conveni").set_value(False).run()
+    assert any("en desactivar la pròrroga del Conveni" in c.value for c in app.caption)
 
 
 def test_a_budget_below_the_mandatory_floor_says_by_how_much(
