@@ -7,6 +7,7 @@ import streamlit as st
 
 from services import events
 from services.clock import catalan_today
+from ui import check_in
 from ui import event_panels as widgets
 from ui.data import query
 from ui.feedback import show_flash
@@ -47,7 +48,7 @@ def render() -> None:
             widgets.members_section(members)
     if len(tabs) > 3 and tabs[3].open:
         with tabs[3]:
-            widgets.check_in(today)
+            check_in.check_in(today)
 
 
 if __name__ == "__main__":

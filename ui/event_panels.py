@@ -9,7 +9,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from db.models import EventFormat, EventKind, PersonRole, RegistrationStatus
+from db.models import EventFormat, EventKind
 from services import events
 from services.catalan import plural
 from services.formatting import (
@@ -19,16 +19,13 @@ from services.formatting import (
     fmt_number,
     fmt_rate,
 )
-from services.labels import EVENT_FORMAT, EVENT_KIND, PERSON_ROLE, REGISTRATION_STATUS
-from services.member_file import member_options
+from services.labels import EVENT_FORMAT, EVENT_KIND, REGISTRATION_STATUS
 from ui.charts import show_chart
 from ui.data import query
-from ui.feedback import show_refusal
 from ui.navigation import page
 from ui.tables import data_table
 from ui.text import escape_markup
-from ui.widgets import first_true, id_labels, pick
-from ui.writes import submission, write
+from ui.widgets import first_true, pick
 
 ALL_YEARS = "Tots"
 STATUS_BY_LABEL = {label: status.value for status, label in REGISTRATION_STATUS.items()}
@@ -281,7 +278,7 @@ def event_detail(frame: pd.DataFrame, today: date) -> None:
         return
     # The most recent event already held (the frame runs newest first).
     default = first_true(~frame["upcoming"])
-    event_id = pick("Esdeveniment", _event_labels(frame), index=default, key="esdeveniments_detail")
+    event_id = pick("Esdeveniment", event_labels(frame), index=default, key="esdeveniments_detail")
     if event_id is None:
         return
     row = frame[frame["event_id"] == event_id].iloc[0]
@@ -461,7 +458,7 @@ def members_section(members: pd.DataFrame) -> None:
 # --- Check-in ---------------------------------------------------------------------------------
 
 
-def _event_labels(frame: pd.DataFrame) -> dict[int, str]:
+def event_labels(frame: pd.DataFrame) -> dict[int, str]:
     """event id → "dd/mm/yyyy · title", for ``pick`` (``strftime``: Babel per row is slow over
     every event of every year)."""
     return {
@@ -470,160 +467,3 @@ def _event_labels(frame: pd.DataFrame) -> dict[int, str]:
             frame["event_id"], frame["held_on"], frame["title"], strict=True
         )
     }
-
-
-def check_in(today: date) -> None:
-    options = query(events.checkin_options, today=today)
-    if options.empty:
-        st.info("No hi ha cap esdeveniment en els quatre mesos al voltant d'avui.")
-        return
-    event_id = pick(
-        "Esdeveniment",
-        _event_labels(options),
-        index=first_true(options["default"]),
-        key="esdeveniments_checkin_event",
-        help="Esdeveniments i sessions de grup dels quatre mesos anteriors i posteriors a avui.",
-    )
-    if event_id is None:
-        return
-    facts = query(events.event_facts, event_id=event_id)
-    registrations = query(events.event_registrations, event_id=event_id)
-    held_on = facts["held_on"] if facts is not None else None
-    if isinstance(held_on, date) and held_on > today:
-        st.caption(
-            f"Aquest esdeveniment és el {fmt_date(held_on)}: ara s'hi poden afegir "
-            "inscripcions o cancel·lacions; l'assistència es marca el dia que es fa."
-        )
-    _editor(event_id, registrations, today)
-    st.divider()
-    _register_form(event_id, today)
-
-
-def _editor(event_id: int, registrations: pd.DataFrame, today: date) -> None:
-    if registrations.empty:
-        st.info("Encara no hi ha cap inscripció en aquest esdeveniment.")
-        return
-    counts = registrations["status"].value_counts()
-    st.caption(
-        " · ".join(
-            f"{label}: {fmt_number(int(counts.get(status.value, 0)))}"
-            for status, label in REGISTRATION_STATUS.items()
-        )
-    )
-    # The editor's own columns: its edit state (and the tests that seed it) name them.
-    shown = pd.DataFrame(
-        {
-            "Membre": registrations["member"],
-            "Persona": registrations["person"],
-            "Rol": registrations["role"].map(lambda r: PERSON_ROLE[PersonRole(r)] if r else ""),
-            "Comarca": registrations["comarca"],
-            "Estat": registrations["status"].map(
-                lambda s: REGISTRATION_STATUS[RegistrationStatus(s)]
-            ),
-        }
-    )
-    # One round per save: the saved edits become the table's data, and the editor starts over
-    # on them with no pending change (its button cannot save the same edits twice).
-    once = submission(f"esdeveniments_checkin_{event_id}")
-    edited = st.data_editor(
-        shown,
-        key=once.key(f"esdeveniments_checkin_{event_id}"),
-        hide_index=True,
-        width="stretch",
-        num_rows="fixed",
-        disabled=["Membre", "Persona", "Rol", "Comarca"],
-        column_config={
-            "Estat": st.column_config.SelectboxColumn(
-                "Estat", options=list(REGISTRATION_STATUS.values()), required=True
-            )
-        },
-    )
-    changed = edited["Estat"] != shown["Estat"]
-    saved = st.button(
-        f"Desa el check-in ({plural(int(changed.sum()), 'canvi', 'canvis')})",
-        type="primary",
-        key=once.key("esdeveniments_checkin_save"),
-        disabled=not changed.any(),
-    )
-    if not saved:
-        return
-    changes = tuple(
-        (int(registration_id), STATUS_BY_LABEL[label])
-        for registration_id, label in zip(
-            registrations.loc[changed, "registration_id"], edited.loc[changed, "Estat"], strict=True
-        )
-    )
-    write(
-        events.save_check_in,
-        refused="No s'ha desat el check-in:",
-        success=lambda count: (
-            "Check-in desat: "
-            f"{plural(count, 'inscripció actualitzada', 'inscripcions actualitzades')}."
-        ),
-        once=once,
-        event_id=event_id,
-        changes=changes,
-        today=today,
-    )
-
-
-def _register_form(event_id: int, today: date) -> None:
-    st.markdown("**Inscriu un membre o una persona**")
-    members = query(member_options, today=today)
-    names = id_labels(members["member_id"], members["member"])
-    # One round per registration: the pickers come back empty, and a second click on the
-    # same choice registers nobody twice.
-    once = submission(f"esdeveniments_register_{event_id}")
-    left, middle, right = st.columns(3)
-    member_id = pick(
-        "Membre",
-        names,
-        placeholder="Tria un membre…",
-        key=once.key("esdeveniments_register_member"),
-        container=left,
-    )
-    persons = (
-        query(events.person_options, member_id=member_id)
-        if member_id is not None
-        else pd.DataFrame(columns=["person_id", "person", "role"])
-    )
-    # The first option (no key) registers the member without naming a person.
-    person_labels: dict[int | None, str] = {None: "— Sense persona concreta"}
-    person_labels |= {
-        int(p): f"{n} ({PERSON_ROLE[PersonRole(r)]})"
-        for p, n, r in zip(persons["person_id"], persons["person"], persons["role"], strict=True)
-    }
-    person_id = pick(
-        "Persona",
-        person_labels,
-        index=0,
-        key=once.key("esdeveniments_register_person"),
-        container=middle,
-    )
-    status = pick(
-        "Estat",
-        REGISTRATION_STATUS,
-        index=0,
-        key=once.key("esdeveniments_register_status"),
-        container=right,
-    )
-    if not st.button("Inscriu a l'esdeveniment", key=once.key("esdeveniments_register_submit")):
-        return
-    if member_id is None:
-        show_refusal("No s'ha fet la inscripció:", ["Membre: cal triar-ne un."])
-        return
-    if status is None:
-        # Cannot be cleared (it starts on the first status); a refusal, should it ever be.
-        show_refusal("No s'ha fet la inscripció:", ["Estat: cal triar-ne un."])
-        return
-    who = person_labels[person_id] if person_id is not None else names[member_id]
-    write(
-        events.register,
-        refused="No s'ha fet la inscripció:",
-        success=f"{who} inscrit a l'esdeveniment ({REGISTRATION_STATUS[status]}).",
-        form=events.RegistrationForm(
-            event_id=event_id, member_id=member_id, person_id=person_id, status=status
-        ),
-        today=today,
-        once=once,
-    )

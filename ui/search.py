@@ -38,9 +38,8 @@ def sidebar_search(where: Any) -> None:
     entries = query(search_entries, today=catalan_today(), include_persons=not presenting)
     hits = find(entries, text, limit=HITS + 1)
     if hits.empty:
-        where.caption(
-            f"Cap {'membre' if presenting else 'membre ni persona'} amb «{text.strip()}»."
-        )
+        nobody = "membre" if presenting else "membre ni persona"
+        where.caption(f"Cap {nobody} amb «{escape_markup(text.strip())}».")
         return
     shown = hits.head(HITS)
     for member_id, member, person in zip(

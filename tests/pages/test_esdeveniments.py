@@ -61,10 +61,14 @@ def _registrations(url: str) -> int:
         return session.scalar(select(func.count()).select_from(Registration)) or 0
 
 
-def _edit(app: AppTest, event_id: int, edits: dict[int, str]) -> AppTest:
-    """Seed the check-in editor's edit state (what a user's clicks in the grid produce)."""
-    app.session_state[f"esdeveniments_checkin_{event_id}"] = {
-        "edited_rows": {row: {"Estat": label} for row, label in edits.items()},
+def _edit(app: AppTest, event_id: int, edits: dict[int, object], column: str = "Estat") -> AppTest:
+    """Seed the check-in grid's edit state (what a user's clicks in the grid produce):
+    ``edits`` maps a row to its new value in ``column``. The grid is drawn anew after each
+    edit, under a new key (``esdeveniments_checkin_<event>_<round>``)."""
+    key = app.data_editor[0].key
+    assert key is not None and key.startswith(f"esdeveniments_checkin_{event_id}")
+    app.session_state[key] = {
+        "edited_rows": {row: {column: value} for row, value in edits.items()},
         "added_rows": [],
         "deleted_rows": [],
     }
@@ -146,6 +150,55 @@ def test_check_in_marks_attendance_in_one_save(
         network["vic"]: "attended",
     }
     assert app.data_editor[0].value["Estat"].tolist() == ["No s'hi ha presentat", "Hi ha assistit"]
+
+
+def test_one_click_on_present_marks_a_person_and_a_second_unmarks_it(
+    app_on: Callable[..., AppTest], network: dict
+) -> None:
+    app = _checkin(app_on(network["url"], "esdeveniments"))
+    assert app.data_editor[0].value["Present"].tolist() == [False, False]
+    app = _edit(app, network["assembly"], {1: True}, column="Present")
+    assert app.button(key="esdeveniments_checkin_save").label == "Desa el check-in (1 canvi)"
+    assert app.data_editor[0].value["Estat"].tolist()[1] == "Hi ha assistit"
+    app = _edit(app, network["assembly"], {1: False}, column="Present")
+    assert app.button(key="esdeveniments_checkin_save").label == "Desa el check-in (0 canvis)"
+    app = _edit(app, network["assembly"], {1: True}, column="Present")
+    app = _save(app)
+    assert "1 inscripció actualitzada" in app.success[0].value
+    assert _statuses(network["url"], network["assembly"]) == {
+        network["reus"]: "registered",
+        network["vic"]: "attended",
+    }
+
+
+def test_all_present_and_a_search_that_keeps_the_marks(
+    app_on: Callable[..., AppTest], network: dict
+) -> None:
+    app = _checkin(app_on(network["url"], "esdeveniments"))
+    # A search narrows the list to Vic (by its person's name, without the accent or case).
+    app = app.text_input(key="esdeveniments_checkin_search").input("PUIG").run()
+    assert app.data_editor[0].value["Membre"].tolist() == ["Ajuntament de Vic"]
+    button = app.button(key=f"esdeveniments_checkin_all_{network['assembly']}")
+    assert button.label == "Tots presents (1)"
+    app = button.click().run()
+    assert app.data_editor[0].value["Present"].tolist() == [True]
+    # Back to the whole list: Vic's mark is kept, Reus still to mark.
+    app = app.text_input(key="esdeveniments_checkin_search").input("").run()
+    assert app.data_editor[0].value["Present"].tolist() == [False, True]
+    assert app.button(key="esdeveniments_checkin_save").label == "Desa el check-in (1 canvi)"
+    assert _statuses(network["url"], network["assembly"])[network["vic"]] == "registered"
+    app = app.button(key=f"esdeveniments_checkin_all_{network['assembly']}").click().run()
+    app = _save(app)
+    assert "2 inscripcions actualitzades" in app.success[0].value
+    assert set(_statuses(network["url"], network["assembly"]).values()) == {"attended"}
+    assert app.button(key=f"esdeveniments_checkin_all_{network['assembly']}").disabled
+
+
+def test_a_search_with_no_match_says_so(app_on: Callable[..., AppTest], network: dict) -> None:
+    app = _checkin(app_on(network["url"], "esdeveniments"))
+    app = app.text_input(key="esdeveniments_checkin_search").input("Girona").run()
+    assert not app.data_editor
+    assert any("Cap inscripció amb «Girona»" in c.value for c in app.caption)
 
 
 def test_attendance_for_a_future_event_is_refused(
