@@ -12,6 +12,7 @@ import streamlit as st
 from db.models import EventFormat, WorkGroupStatus
 from services import participation, work_groups
 from services.catalan import plural
+from services.collation import sorted_by_place
 from services.formatting import (
     DATE,
     NEVER_DATE,
@@ -130,11 +131,17 @@ def headline(overview: pd.DataFrame, matrix: pd.DataFrame, no_group: int, member
         "que representen.",
         border=True,
     )
+    absent = int(never["member_id"].nunique())
     columns[3].metric(
         "Sense grup",
         fmt_number(no_group),
-        delta="+" + plural(never["member_id"].nunique(), "inscrit absent", "inscrits absents"),
-        delta_color="off",
+        # Not an increase, a warning: enrolled members who never come, in red, with no sign.
+        delta=(
+            plural(absent, "inscrit que no hi va", "inscrits que no hi van")
+            if absent
+            else "Tots els inscrits hi van"
+        ),
+        delta_color="red" if absent else "off",
         delta_arrow="off",
         help="Membres actius que no són a cap grup actiu; i membres inscrits que no han anat a "
         "cap sessió del seu grup en 12 mesos.",
@@ -267,7 +274,7 @@ def heatmap(matrix: pd.DataFrame, groups: list[str]) -> None:
     if shown.empty:
         st.info("Cap membre no compleix els filtres triats.")
         return
-    members = sorted(shown["member"].unique())
+    members = sorted_by_place(list(shown["member"].unique()))
     if len(members) > HEATMAP_MAX_MEMBERS:
         st.caption(
             f"Es mostren els primers {fmt_number(HEATMAP_MAX_MEMBERS)} de "
@@ -299,18 +306,81 @@ def heatmap(matrix: pd.DataFrame, groups: list[str]) -> None:
         )
 
 
+# A group's name on the heatmap's axis: upright and whole, in lines of at most this many
+# characters (a group's column is about 65 px wide at 1280 px with the sidebar open).
+GROUP_LABEL_WIDTH = 9
+# Axis and cell text: readable from across a meeting room.
+GRID_FONT_SIZE = 12
+LINE_HEIGHT = GRID_FONT_SIZE + 2
+
+
+_VOWELS = set("aeiouàèéíïòóúü")
+# Consonant pairs a Catalan syllable starts with: never split ("po-ble", "ca-nya").
+_ONSETS = {"bl", "br", "cl", "cr", "dr", "fl", "fr", "gl", "gr", "pl", "pr", "tr", "ny", "ll"}
+
+
+def _syllable_break(word: str, width: int) -> int | None:
+    """Where ``word`` may be hyphenated within its first ``width - 1`` letters, the latest
+    place first: before a consonant between vowels ("Finança-ment"), or between two
+    consonants that do not start a syllable together ("Respon-sable"); ``None`` if nowhere."""
+    lower = word.lower()
+    for i in range(min(width - 1, len(word) - 2), 1, -1):
+        before, here, after = lower[i - 1], lower[i], lower[i + 1]
+        if here in _VOWELS or after not in _VOWELS:
+            continue
+        if before in _VOWELS:
+            return i
+        if before.isalpha() and lower[i - 2] in _VOWELS and before + here not in _ONSETS:
+            return i
+    return None
+
+
+def wrapped(name: str, width: int = GROUP_LABEL_WIDTH) -> str:
+    """``name`` in lines (``\n``) of at most ``width`` characters, broken at spaces; a
+    longer word is hyphenated between syllables ("Cooperati-", "visme"), or left whole when
+    no break is found."""
+    words: list[str] = []
+    for word in name.split():
+        while len(word) > width and (cut := _syllable_break(word, width)) is not None:
+            words.append(word[:cut] + "-")
+            word = word[cut:]
+        words.append(word)
+    lines: list[str] = []
+    for word in words:
+        if lines and not lines[-1].endswith("-") and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "\n".join(lines) or name
+
+
 def member_grid(chart_data: pd.DataFrame, members: tuple[str, ...]) -> alt.LayerChart:
-    base = alt.Chart(chart_data).encode(
+    groups = sorted(chart_data["work_group"].unique())
+    data = chart_data.assign(group_label=chart_data["work_group"].map(wrapped))
+    lines = max((label.count("\n") + 1 for label in data["group_label"]), default=1)
+    base = alt.Chart(data).encode(
         x=alt.X(
-            "work_group:N",
+            "group_label:N",
             title=None,
-            axis=alt.Axis(orient="top", labelAngle=-35, labelLimit=160, labelOverlap=False),
+            sort=[wrapped(group) for group in groups],
+            axis=alt.Axis(
+                orient="top",
+                labelAngle=0,
+                labelLimit=0,
+                labelOverlap=False,
+                labelFontSize=GRID_FONT_SIZE,
+                labelExpr="split(datum.label, '\\n')",
+                labelLineHeight=LINE_HEIGHT,
+                # Vega writes a label's extra lines below its first, towards the grid: the
+                # labels stand as high as the longest needs, and hang from one line.
+                labelPadding=6 + (lines - 1) * LINE_HEIGHT,
+            ),
         ),
         y=alt.Y(
             "member:N",
             title=None,
             sort=list(members),
-            axis=alt.Axis(labelLimit=260, labelOverlap=False),
+            axis=alt.Axis(labelLimit=300, labelOverlap=False, labelFontSize=GRID_FONT_SIZE),
         ),
     )
     cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
@@ -320,7 +390,8 @@ def member_grid(chart_data: pd.DataFrame, members: tuple[str, ...]) -> alt.Layer
                 "Taxa:Q",
                 title="Assistència",
                 scale=alt.Scale(domain=[0, 1], scheme="blues"),
-                legend=alt.Legend(format="%"),
+                # Below the grid: its width goes to the groups' names.
+                legend=alt.Legend(format="%", orient="bottom"),
             ),
             alt.value("#e6e6e6"),
         ),
@@ -333,11 +404,11 @@ def member_grid(chart_data: pd.DataFrame, members: tuple[str, ...]) -> alt.Layer
             alt.Tooltip("Assistencia:N", title="Assistència"),
         ],
     )
-    labels = base.mark_text(fontSize=11).encode(
+    labels = base.mark_text(fontSize=GRID_FONT_SIZE).encode(
         text=alt.Text("attended:Q"),
         color=alt.condition("datum.Taxa > 0.6", alt.value("white"), alt.value("#333")),
     )
-    grid: alt.LayerChart = (cells + labels).properties(height=alt.Step(20))
+    grid: alt.LayerChart = (cells + labels).properties(height=alt.Step(24))
     return grid
 
 

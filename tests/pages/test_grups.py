@@ -3,6 +3,7 @@ and the refusals that write nothing."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from streamlit.proto.Metric_pb2 import Metric
 from streamlit.testing.v1 import AppTest
 
 from db.migrate import upgrade_to_head
@@ -100,6 +102,10 @@ def test_demo_shows_groups_members_and_the_index(
     assert (groups.drop(index="Finançament de l'ESS")["Estat"] == "Actiu").all()
     assert {m.label for m in app.metric} >= {"Grups actius", "Assistència", "Sense grup"}
     assert next(m for m in app.metric if m.label == "Grups actius").value == "8"
+    # Enrolled members who never come: a warning in red, not a "+" that reads as growth.
+    no_group = next(m for m in app.metric if m.label == "Sense grup")
+    assert re.fullmatch(r"\d+ inscrits? que no hi van?", no_group.proto.delta)
+    assert no_group.proto.color == Metric.RED
     # Who takes part, who is in no group, and the "cura de membres" list.
     app = _tab(app, "Membres")
     assert not app.exception

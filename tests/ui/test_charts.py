@@ -9,7 +9,7 @@ import pandas as pd
 
 from ui.advisory import needs_bars
 from ui.follow_up_panels import contacts_chart
-from ui.work_group_panels import trend_grid
+from ui.work_group_panels import member_grid, trend_grid, wrapped
 
 
 def _rows(spec: dict[str, Any]) -> list[dict[str, Any]]:
@@ -65,3 +65,39 @@ def test_the_quarter_under_way_says_so_in_its_label() -> None:
     for layer in trend_grid(trend).to_dict()["layer"]:
         assert layer["transform"] == bars["transform"]
         assert layer["encoding"]["x"]["field"] == "period"
+
+
+def test_group_names_on_the_heatmap_are_upright_whole_and_readable() -> None:
+    # Hyphenated between syllables, lines of at most nine letters plus the hyphen.
+    assert wrapped("Cooperativisme d'Habitatge") == "Coopera-\ntivisme\nd'Habi-\ntatge"
+    assert wrapped("Finançament de l'ESS") == "Finança-\nment de\nl'ESS"
+    assert wrapped("Compra i Contractació Pública Responsable").split("\n") == [
+        "Compra i",
+        "Contrac-",
+        "tació",
+        "Pública",
+        "Respon-",
+        "sable",
+    ]
+    assert wrapped("Cures") == "Cures"
+    # A name in lines, joined again, is the name.
+    name = "Monedes Locals i Socials"
+    assert wrapped(name).replace("-\n", "").replace("\n", " ") == name
+    matrix = pd.DataFrame(
+        {
+            "member": ["Ajuntament de Vic"],
+            "work_group": ["Cooperativisme d'Habitatge"],
+            "Taxa": [0.5],
+            "attended": [2],
+            "sessions": [4],
+            "Inscrit": ["Sí"],
+            "Assistencia": ["50 %"],
+        }
+    )
+    spec = member_grid(matrix, ("Ajuntament de Vic",)).to_dict()
+    cells, numbers = spec["layer"]
+    x_axis = cells["encoding"]["x"]["axis"]
+    assert x_axis["labelAngle"] == 0 and x_axis["labelLimit"] == 0
+    assert x_axis["labelFontSize"] >= 12
+    assert cells["encoding"]["y"]["axis"]["labelFontSize"] >= 12
+    assert numbers["mark"]["fontSize"] >= 12
