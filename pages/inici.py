@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from services import overview
+from services.catalan import plural
 from services.clock import catalan_today
 from services.formatting import fmt_eur, fmt_long_date, fmt_number, fmt_percent
 from ui import morning
@@ -65,9 +66,10 @@ def _headline(figures: overview.HeadlineFigures, change: overview.QuarterChange)
     )
     st.caption(
         "Les variacions comparen amb el trimestre anterior · "
-        f"{fmt_number(figures.persons)} persones de contacte · "
-        f"{fmt_number(figures.events_this_year)} esdeveniments el {figures.today.year} "
-        f"({fmt_number(figures.events_held)} fets, {fmt_number(figures.events_upcoming)} per fer)"
+        f"{plural(figures.persons, 'persona', 'persones')} de contacte · "
+        f"{plural(figures.events_this_year, 'esdeveniment', 'esdeveniments')} "
+        f"el {figures.today.year} ({plural(figures.events_held, 'fet', 'fets')}, "
+        f"{fmt_number(figures.events_upcoming)} per fer)"
         + (
             f" · Cost estimat del pla: {fmt_eur(figures.plan_cost_eur, 0)}, "
             f"{fmt_percent(figures.conveni_cost_share)} vinculat al Conveni"

@@ -106,8 +106,12 @@ def render() -> None:
     if everything.virtual_events:
         notes.insert(
             0,
-            f"{fmt_number(everything.virtual_events)} esdeveniments virtuals del "
-            f"{today.year} no tenen lloc al mapa.",
+            (
+                f"1 esdeveniment virtual del {today.year} no té lloc al mapa."
+                if everything.virtual_events == 1
+                else f"{fmt_number(everything.virtual_events)} esdeveniments virtuals del "
+                f"{today.year} no tenen lloc al mapa."
+            ),
         )
     st.caption(" ".join(notes))
 

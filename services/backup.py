@@ -62,6 +62,7 @@ import db.models  # noqa: F401 (registers every table in the metadata)
 from db.base import Base
 from db.data_version import Area, reads
 from services.access import Actor, Right, needs, require
+from services.catalan import plural
 from services.errors import ValidationError
 from services.frames import frame_of
 
@@ -285,7 +286,8 @@ def _read_workbook(data: bytes) -> tuple[dict[str, str], dict[str, list[dict[str
             declared = info.get(f"rows:{name}")
             if declared is not None and declared.isdigit() and int(declared) != len(records):
                 errors.append(
-                    f"Full «{name}»: té {len(records)} files i la còpia en declara {declared} "
+                    f"Full «{name}»: té {plural(len(records), 'fila', 'files')} i la còpia en "
+                    f"declara {declared} "
                     "(el llibre s'ha modificat o està incomplet)."
                 )
             contents[name] = records

@@ -29,6 +29,7 @@ import pandas as pd
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_array, csr_array, vstack
 
+from services.catalan import plural
 from services.errors import ValidationError
 from services.formatting import fmt_eur, fmt_number
 from services.frames import frame_of
@@ -436,7 +437,9 @@ def _shortfalls(model: _Model, budget_cents: int, hours_tenths: int) -> list[Sho
             found.append(
                 Shortfall(
                     "cap",
-                    f"Hi ha {len(inside)} activitats obligatòries al grup «{group}», que en "
+                    "Hi ha "
+                    + plural(len(inside), "activitat obligatòria", "activitats obligatòries")
+                    + f" al grup «{group}», que en "
                     f"permet {model.caps[group]}: {', '.join(group_codes)}.",
                     group_codes,
                     Decimal(len(inside) - model.caps[group]),

@@ -36,6 +36,7 @@ from db.models import (
 )
 from services.access import Actor, Right, require
 from services.audit import add_audited, json_value, record_change
+from services.catalan import plural
 from services.collation import sort_by_place
 from services.errors import ConcurrentEditError, ValidationError
 from services.formatting import fmt_date
@@ -471,8 +472,9 @@ def delete_person(*, session: Session, opened: PersonRecord, actor: Actor) -> No
     if uses:
         raise ValidationError(
             [
-                f"{person.full_name} apareix en {uses} contactes o inscripcions: no s'esborra "
-                "perquè l'historial quedaria coix. Desmarqueu «Activa» per retirar-la."
+                f"{person.full_name} apareix en "
+                f"{plural(uses, 'contacte o inscripció', 'contactes o inscripcions')}: no "
+                "s'esborra perquè l'historial quedaria coix. Desmarqueu «Activa» per retirar-la."
             ]
         )
     before = {f.name: json_value(getattr(person, f.name)) for f in fields(PersonForm)}

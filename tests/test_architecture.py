@@ -40,3 +40,24 @@ def test_pages_never_build_sql() -> None:
         if any(m == "sqlalchemy" or m.startswith("sqlalchemy.") for m in _imported_modules(path))
     ]
     assert offenders == []
+
+
+# Widgets whose own English Streamlit shows unless told otherwise: the keyword that gives
+# the Catalan text or form instead.
+_CATALAN_KEYWORDS = {
+    "multiselect": "placeholder",  # "Choose options"
+    "date_input": "format",  # "YYYY/MM/DD"
+    "file_uploader": "help",  # what the file may be, in Catalan beside "Drag and drop"
+}
+
+
+def test_every_widget_that_shows_english_by_default_is_given_catalan() -> None:
+    offenders = []
+    for path in sorted([*(ROOT / "pages").glob("*.py"), *(ROOT / "ui").glob("*.py")]):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+                continue
+            wanted = _CATALAN_KEYWORDS.get(node.func.attr)
+            if wanted and wanted not in {k.arg for k in node.keywords}:
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.func.attr}")
+    assert offenders == []

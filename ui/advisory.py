@@ -38,7 +38,11 @@ def needs_and_referrals(today: date) -> None:
     if pending.empty:
         st.success("Totes les derivacions han tingut un contacte posterior.")
     else:
-        st.caption(f"{fmt_number(len(pending))} derivacions esperen un contacte de seguiment.")
+        st.caption(
+            "1 derivació espera un contacte de seguiment."
+            if len(pending) == 1
+            else f"{fmt_number(len(pending))} derivacions esperen un contacte de seguiment."
+        )
         data_table(
             pending.assign(occurred_on=fmt_date_column(pending["occurred_on"])),
             key="advisory_referrals",

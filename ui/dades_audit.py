@@ -9,8 +9,8 @@ import streamlit as st
 
 from db.models import AuditAction
 from services import audit
+from services.catalan import plural
 from services.clock import catalan_today
-from services.formatting import fmt_number
 from ui.data import query
 from ui.tables import data_table
 
@@ -81,7 +81,7 @@ def audit_section() -> None:
         st.info("Cap canvi no compleix els filtres triats.")
         return
     more = " (els més recents)" if len(entries) == LIMIT else ""
-    st.caption(f"{fmt_number(len(entries))} canvis{more}, del més nou al més antic.")
+    st.caption(f"{plural(len(entries), 'canvi', 'canvis')}{more}, del més nou al més antic.")
     data_table(
         _readable(entries),
         key="dades_audit",

@@ -7,6 +7,7 @@ from datetime import datetime
 import streamlit as st
 
 from services import backup
+from services.catalan import plural
 from services.formatting import fmt_number
 from ui.data import fresh_read, query
 from ui.tables import XLSX_MIME, data_table
@@ -58,7 +59,11 @@ def backup_section() -> None:
         )
         return
     uploaded = st.file_uploader(
-        "Còpia de seguretat (XLSX)", type=["xlsx"], key="dades_restore_file"
+        "Còpia de seguretat (XLSX)",
+        type=["xlsx"],
+        key="dades_restore_file",
+        help="El fitxer XLSX que desa «Descarrega la còpia de seguretat (XLSX)» (una pestanya per "
+        "taula). Arrossegueu-lo aquí o cliqueu per triar-lo.",
     )
     if uploaded is None:
         return
@@ -66,6 +71,6 @@ def backup_section() -> None:
         write(
             backup.restore_xlsx,
             refused="No s'ha restaurat res:",
-            success=lambda result: f"Còpia restaurada: {fmt_number(result.total)} files.",
+            success=lambda result: f"Còpia restaurada: {plural(result.total, 'fila', 'files')}.",
             data=uploaded.getvalue(),
         )

@@ -7,7 +7,7 @@ import streamlit as st
 
 from services import personal_data, records
 from services.access import Right
-from services.formatting import fmt_number
+from services.catalan import plural
 from services.labels import PERSON_ROLE
 from ui.dades_forms import forget, open_record, pick_record, reopen_button, save
 from ui.data import fresh_read, query
@@ -136,8 +136,8 @@ def _person_file(person_id: int) -> personal_data.PersonFile:
 def _erased(result: personal_data.ErasureResult) -> str:
     message = (
         f"Persona anonimitzada: ara és «{result.placeholder}». S'han tret les seves dades de "
-        f"{fmt_number(result.rows_changed)} registres més; les inscripcions i les xifres "
-        "d'assistència es mantenen."
+        f"{plural(result.rows_changed, 'registre', 'registres')} més; les inscripcions i les "
+        "xifres d'assistència es mantenen."
     )
     if result.kept:
         message += (

@@ -11,9 +11,10 @@ import streamlit as st
 
 from db.models import Channel, OnboardingStepKind, Referral
 from services import member_file
+from services.catalan import plural
 from services.contacts import ContactForm, log_contact, mark_onboarding_step
 from services.follow_up import STATUS_ORDER
-from services.formatting import fmt_date, fmt_number
+from services.formatting import fmt_date
 from services.labels import CHANNEL, REFERRAL
 from ui.data import query
 from ui.free_text import summary_labels
@@ -224,6 +225,7 @@ def contact_form(member_id: int, member_name: str, today: date) -> None:
             "Necessitats detectades",
             topics["code"].tolist(),
             format_func=lambda c: topics.set_index("code").loc[c, "name"],
+            placeholder="Cap; trieu-ne si n'hi ha",
             key=once.key("contact_needs"),
         )
         left, right = st.columns(2)
@@ -277,7 +279,7 @@ def timeline(frame: pd.DataFrame) -> None:
         occurred_on=frame["occurred_on"].map(fmt_date),
         next_contact_on=frame["next_contact_on"].map(fmt_date),
     )
-    st.caption(f"{fmt_number(len(frame))} contactes")
+    st.caption(plural(len(frame), "contacte", "contactes"))
     data_table(
         shown,
         key="follow_up_timeline",

@@ -10,6 +10,7 @@ from streamlit.elements.lib.column_types import ColumnConfig
 
 from services import plan
 from services.access import Right
+from services.catalan import plural
 from ui.data import query
 from ui.layout import presentation_mode
 from ui.rights import may
@@ -106,7 +107,11 @@ def activity_editor(year: int) -> None:
     if discard_column.button("Descarta", disabled=not edits, key="prioritzacio_editor_discard"):
         _start_again()
         st.rerun()
-    count_column.caption(f"{len(edits)} activitats modificades" if edits else "Cap canvi pendent.")
+    count_column.caption(
+        plural(len(edits), "activitat modificada", "activitats modificades")
+        if edits
+        else "Cap canvi pendent."
+    )
     if save:
         write(
             plan.update_activities,

@@ -11,8 +11,9 @@ import pandas as pd
 import streamlit as st
 
 from services import optimiser
+from services.catalan import plural
 from services.errors import ValidationError
-from services.formatting import fmt_eur, fmt_number
+from services.formatting import fmt_eur
 from services.optimiser import Gain, Inputs, Plan
 from services.plan import plan_model
 from ui.data import query
@@ -105,12 +106,24 @@ def _gain_text(plan: Plan, gain: Gain) -> str:
     head = f"**Amb {fmt_eur(gain.extra_eur, 0)} més**"
     if not gain.added and not gain.removed:
         return f"{head} no canviaria res: el que queda fora no hi cap per altres motius."
-    parts = [f"{head}, el valor ponderat pujaria {fmt_number(gain.value_gain)} punts."]
+    parts = [f"{head}, el valor ponderat pujaria {plural(gain.value_gain, 'punt', 'punts')}."]
     if gain.added:
-        parts.append(f"- Entrarien {len(gain.added)} activitats:\n{names(gain.added)}")
+        parts.append(
+            (
+                "- Entraria 1 activitat:"
+                if len(gain.added) == 1
+                else f"- Entrarien {len(gain.added)} activitats:"
+            )
+            + f"\n{names(gain.added)}"
+        )
     if gain.removed:
         parts.append(
-            f"- Sortirien {len(gain.removed)} activitats (per fer-hi lloc):\n{names(gain.removed)}"
+            (
+                "- Sortiria 1 activitat"
+                if len(gain.removed) == 1
+                else f"- Sortirien {len(gain.removed)} activitats"
+            )
+            + f" (per fer-hi lloc):\n{names(gain.removed)}"
         )
     return "\n".join(parts)
 

@@ -176,7 +176,7 @@ def test_restore_refuses_a_database_with_data(session: Session) -> None:
         (lambda data: _without_sheet(data, "_info"), "li falta el full «_info»"),
         (lambda data: _without_sheet(data, "person"), "Falta el full «person»"),
         (lambda data: _edit(data, "_info", "B3", "0001"), "és de la revisió 0001"),
-        (lambda data: _edit(data, "member", "A3", None), "té 1 files i la còpia en declara 2"),
+        (lambda data: _edit(data, "member", "A3", None), "té 1 fila i la còpia en declara 2"),
     ],
     ids=["not-xlsx", "no-info", "missing-sheet", "other-revision", "edited"],
 )

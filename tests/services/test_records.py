@@ -232,7 +232,7 @@ def test_a_person_with_history_is_kept_and_one_without_is_deleted(session: Sessi
     busy_record = person_record(session=session, person_id=busy.id)
     idle_record = person_record(session=session, person_id=idle.id)
     assert busy_record is not None and idle_record is not None
-    with pytest.raises(ValidationError, match="apareix en 1 contactes"):
+    with pytest.raises(ValidationError, match="apareix en 1 contacte o inscripció:"):
         delete_person(session=session, opened=busy_record, actor=staff("marta"))
     delete_person(session=session, opened=idle_record, actor=staff("marta"))
     session.commit()
