@@ -9,7 +9,7 @@ import streamlit as st
 
 from services import follow_up, member_file
 from services.clock import catalan_today
-from services.formatting import fmt_date_column, fmt_number
+from services.formatting import fmt_number
 from settings import load_settings
 from ui import advisory
 from ui import follow_up_panels as widgets
@@ -52,8 +52,8 @@ def _status_table(shown: pd.DataFrame) -> None:
             "Membre": shown["member"],
             "Estat": shown["status"],
             "Dies de retard": shown["days_overdue"],
-            "Últim contacte": fmt_date_column(shown["last_contact"]),
-            "Proper contacte": fmt_date_column(shown["next_due"]),
+            "Últim contacte": shown["last_contact"],
+            "Proper contacte": shown["next_due"],
             "Comarca": shown["comarca"],
             "Responsable": shown["owner"],
             "Acollida": shown["in_onboarding"].map({True: "En curs", False: ""}),
@@ -120,7 +120,7 @@ def _member_file(member_id: int, today: date) -> None:
             st.info("Cap assessorament ni mentoria registrats.")
         else:
             data_table(
-                advisories.assign(requested_on=fmt_date_column(advisories["requested_on"])),
+                advisories,
                 key="seguiment_advisories",
                 file_name="assessoraments",
                 labels=ADVISORY_LABELS,
@@ -131,7 +131,7 @@ def _member_file(member_id: int, today: date) -> None:
             st.info("Aquest membre no ha assistit a cap esdeveniment.")
         else:
             data_table(
-                events.assign(held_on=fmt_date_column(events["held_on"])),
+                events,
                 key="seguiment_events",
                 file_name="esdeveniments_del_membre",
                 labels=EVENT_LABELS,

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from services import advisories
-from services.formatting import fmt_date_column, fmt_number, fmt_percent
+from services.formatting import fmt_number, fmt_percent
 from settings import load_settings
 from ui.charts import partial_period_label, show_chart
 from ui.data import query
@@ -44,7 +44,7 @@ def needs_and_referrals(today: date) -> None:
             else f"{fmt_number(len(pending))} derivacions esperen un contacte de seguiment."
         )
         data_table(
-            pending.assign(occurred_on=fmt_date_column(pending["occurred_on"])),
+            pending,
             key="advisory_referrals",
             file_name="derivacions_pendents",
             labels=summary_labels(REFERRAL_LABELS, pending),
@@ -116,7 +116,7 @@ def advisories_and_mentoring(today: date) -> None:
             st.info("Cap membre no té municipi mentor assignat.")
         else:
             data_table(
-                pairs.assign(joined_on=fmt_date_column(pairs["joined_on"])),
+                pairs,
                 key="advisory_mentor_pairs",
                 file_name="parelles_de_mentoria",
                 labels={"mentor": "Mentor", "mentee": "Membre acompanyat", "joined_on": "Alta"},

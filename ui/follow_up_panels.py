@@ -275,10 +275,9 @@ def timeline(frame: pd.DataFrame) -> None:
     if frame.empty:
         st.info("Encara no hi ha cap contacte registrat amb aquest membre.")
         return
-    shown = frame.assign(
-        occurred_on=frame["occurred_on"].map(fmt_date),
-        next_contact_on=frame["next_contact_on"].map(fmt_date),
-    )
+    # Dates stay dates: the table writes them dd/mm/aaaa, sorts them as dates, and the XLSX
+    # holds real dates.
+    shown = frame
     st.caption(plural(len(frame), "contacte", "contactes"))
     data_table(
         shown,

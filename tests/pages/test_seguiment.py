@@ -118,7 +118,8 @@ def test_log_a_call_and_see_the_member_move_to_up_to_date(
         "Proper contacte",
         "Necessitats",
     ]
-    assert timeline.iloc[0]["Data"] == catalan_today().strftime("%d/%m/%Y")
+    # A real date (the table writes it dd/mm/aaaa, and sorts it as a date).
+    assert timeline.iloc[0]["Data"] == catalan_today()
     assert timeline.iloc[0]["Resum"] == "Trucada: demanen assessorament en CCPR"
     assert timeline.iloc[0]["Necessitats"] == "CCPR"
     app.multiselect(key="seguiment_status").set_value(["Al dia"]).run()
