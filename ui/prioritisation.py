@@ -18,7 +18,7 @@ from services.plan import plan_model
 from settings import database_url
 from ui.data import data_key, query
 from ui.feedback import show_refusal
-from ui.writes import write
+from ui.writes import submission, write
 
 # The database's URL and its plan's data version.
 PlanSource = tuple[str, DataVersions]
@@ -167,21 +167,25 @@ def solution(year: int, inputs: Inputs) -> Solution | None:
 
 
 def save_form(year: int, inputs: scenarios.ScenarioInputs) -> None:
-    with st.form("prioritzacio_save_form", border=True):
+    # One round per saved scenario: the form comes back empty, and a second click on the same
+    # drawing (a double click, a resubmission after a slow answer) saves nothing twice.
+    once = submission("prioritzacio_save")
+    with st.form(once.key("prioritzacio_save_form"), border=True):
         st.markdown("**Desa aquest escenari** per comparar-lo o portar-lo a l'acta")
         name = st.text_input(
             "Nom de l'escenari",
             max_chars=scenarios.MAX_NAME_LENGTH,
             placeholder="p. ex. Sense pròrroga del Conveni",
-            key="prioritzacio_save_name",
+            key=once.key("prioritzacio_save_name"),
         )
-        notes = st.text_area("Notes (opcional)", key="prioritzacio_save_notes", height=80)
+        notes = st.text_area("Notes (opcional)", key=once.key("prioritzacio_save_notes"), height=80)
         submitted = st.form_submit_button("Desa l'escenari", type="primary")
     if submitted:
         write(
             scenarios.save_scenario,
             refused="No s'ha desat l'escenari:",
             success=f"Escenari «{' '.join((name or '').split())}» desat.",
+            once=once,
             year=year,
             name=name or "",
             inputs=inputs,

@@ -13,11 +13,9 @@ per session on 127.0.0.1 and knowing the ``SIGN_IN_USERS``; a server started wit
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import socket
-import sqlite3
 import subprocess
 import sys
 import time
@@ -30,7 +28,6 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, WebSocket, expect, sync_playwright
 from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -359,19 +356,6 @@ class Reruns:
             ),
             None,
         )
-
-
-def copy_of_demo(demo_sqlite_url: str, folder: Path, name: str) -> str:
-    """A copy of the demo database in ``folder`` (a test's writes stay in it): its URL."""
-    source = make_url(demo_sqlite_url).database
-    assert source is not None
-    path = folder / f"{name}.db"
-    with (
-        contextlib.closing(sqlite3.connect(source)) as original,
-        contextlib.closing(sqlite3.connect(path)) as copy,
-    ):
-        original.backup(copy)
-    return f"sqlite:///{path}"
 
 
 def personal_data(session: Session, *, also: Callable[[str], str] | None = None) -> dict[str, str]:

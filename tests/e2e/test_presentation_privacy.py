@@ -21,10 +21,10 @@ from sqlalchemy import select
 from db.models import Interaction, Person
 from db.session import make_engine, session_scope
 from services.privacy import PERSON_PLACEHOLDER
+from tests.databases import copy_of_demo
 from tests.e2e.conftest import (
     APP_TIMEOUT,
     StreamlitServer,
-    copy_of_demo,
     expect_no_exception,
     member_with_most_named_contacts,
     personal_data,

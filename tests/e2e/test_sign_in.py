@@ -26,6 +26,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from db.models import AppUser, Member, UserRole
 from db.session import make_engine, session_scope
 from scripts.load_browser import PageRuns
+from tests.databases import copy_of_demo
 from tests.e2e.conftest import (
     APP_TIMEOUT,
     SIGN_IN_USERS,
@@ -33,7 +34,6 @@ from tests.e2e.conftest import (
     SignInUser,
     StreamlitServer,
     auth_secrets,
-    copy_of_demo,
     expect_no_exception,
     member_with_most_named_contacts,
     personal_data,

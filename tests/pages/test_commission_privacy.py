@@ -12,11 +12,9 @@ from __future__ import annotations
 import html
 import io
 import re
-import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import openpyxl
@@ -24,7 +22,6 @@ import pyarrow as pa
 import pytest
 from google.protobuf.message import Message
 from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
@@ -41,6 +38,7 @@ from db.session import make_engine, session_scope
 from services import plan, scenarios
 from services.privacy import MASK
 from tests import factories as make
+from tests.databases import copy_of_demo
 from ui.map import MapSelection
 
 COMMISSION = {"email": "comissio@xmess.example", "name": "Pere Comissió"}
@@ -67,17 +65,6 @@ class CommissionDemo:
     scenario_notes: str
 
 
-def _copy_sqlite(url: str, target: Path) -> str:
-    """A copy of the shared demo database (SQLite's backup: WAL pages included)."""
-    source = sqlite3.connect(str(make_url(url).database))
-    copy = sqlite3.connect(str(target))
-    with copy:
-        source.backup(copy)
-    source.close()
-    copy.close()
-    return f"sqlite:///{target}"
-
-
 def _names(full_name: str) -> set[str]:
     """A name as the demo writes it: in full, and as contact summaries say it ("Anna Casals")."""
     words = [w for w in full_name.split() if w != "i"]
@@ -86,7 +73,7 @@ def _names(full_name: str) -> set[str]:
 
 @pytest.fixture(scope="module")
 def demo(demo_sqlite_url: str, tmp_path_factory: pytest.TempPathFactory) -> CommissionDemo:
-    url = _copy_sqlite(demo_sqlite_url, tmp_path_factory.mktemp("commission") / "demo.db")
+    url = copy_of_demo(demo_sqlite_url, tmp_path_factory.mktemp("commission"), "demo")
     engine = make_engine(url)
     with session_scope(engine) as session:
         session.add(

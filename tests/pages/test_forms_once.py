@@ -4,6 +4,7 @@ until the person's next action."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -11,8 +12,9 @@ from sqlalchemy.orm import Session
 from streamlit.proto.WidgetStates_pb2 import WidgetStates
 from streamlit.testing.v1 import AppTest
 
-from db.models import AppUser, Event, Interaction, UserRole
+from db.models import AppUser, Event, Interaction, Scenario, UserRole
 from db.session import make_engine
+from tests.databases import copy_of_demo
 from tests.pages.test_dades_users import ADMIN
 from tests.pages.test_dades_users import url as users_url  # noqa: F401  (a fixture)
 from tests.pages.test_grups import MANAGE, _tab
@@ -124,3 +126,19 @@ def test_dades_add_user_form_saves_once_clears_and_keeps_its_message(
         pau = session.scalar(select(AppUser.id).where(AppUser.email == "pau.roca@xmess.cat"))
     app.selectbox(key="dades_users_edit").set_value(pau).run()
     assert not any("afegit" in m for m in _successes(app))
+
+
+def test_scenario_form_saves_once_and_clears(
+    app_on: Callable[..., AppTest], demo_sqlite_url: str, tmp_path: Path
+) -> None:
+    url = copy_of_demo(demo_sqlite_url, tmp_path, "scenarios")
+    app = app_on(url, "prioritzacio")
+    before = _count(url, Scenario)
+    app.text_input(key="prioritzacio_save_name").input("Ple de desembre")
+    app = _submit_twice(app, "Desa l'escenari")
+    assert not app.exception
+    assert _count(url, Scenario) == before + 1
+    assert any("Escenari «Ple de desembre» desat" in m for m in _successes(app))
+    # No "the name already exists" for the second click: it saved nothing and says nothing.
+    assert not app.error
+    assert app.text_input(key="prioritzacio_save_name~1").value == ""

@@ -9,15 +9,12 @@ brackets and asterisks."""
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 from google.protobuf.message import Message
 from sqlalchemy import select, update
-from sqlalchemy.engine import make_url
 from streamlit.testing.v1 import AppTest
 
 from db.models import (
@@ -33,6 +30,7 @@ from db.models import (
     WorkGroup,
 )
 from db.session import make_engine, session_scope
+from tests.databases import copy_of_demo
 from ui.map import MapSelection
 
 LINK = "](http://evil.example)"
@@ -49,22 +47,12 @@ def hostile(what: str) -> str:
     return f"[{what}{LINK} {BOLD} <b>{what}</b>"
 
 
-def _copy_sqlite(url: str, target: Path) -> str:
-    source = sqlite3.connect(str(make_url(url).database))
-    copy = sqlite3.connect(str(target))
-    with copy:
-        source.backup(copy)
-    source.close()
-    copy.close()
-    return f"sqlite:///{target}"
-
-
 @pytest.fixture(scope="module")
 def network(demo_sqlite_url: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """The demo with one of each kind of text turned hostile, on records the pages show: the
     member with the most contacts, its persons, its latest contact, the events it went to, its
     work groups, a plan activity, a topic, the staff and the saved scenarios."""
-    url = _copy_sqlite(demo_sqlite_url, tmp_path_factory.mktemp("hostile") / "demo.db")
+    url = copy_of_demo(demo_sqlite_url, tmp_path_factory.mktemp("hostile"), "demo")
     with session_scope(make_engine(url)) as session:
         member_id = session.scalars(
             select(Interaction.member_id)
