@@ -4,7 +4,7 @@ a colleague. (Apart from ``ui.navigation``, which ``ui.layout`` needs through ``
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+import pandas as pd
 
 from ui.layout import PRESENTATION_ON, PRESENTATION_PARAM, presentation_mode
 
@@ -21,7 +21,9 @@ def member_query(member_id: int) -> dict[str, str]:
     return params
 
 
-def member_file_url(member_id: int) -> str:
-    """A member's file as an address relative to the current page (every page's address is
-    one level under the app's), for a table's link column."""
-    return "seguiment?" + urlencode(member_query(member_id))
+def member_file_urls(member_ids: pd.Series) -> pd.Series:
+    """Each member's file as an address relative to the current page (every page's address
+    is one level under the app's), for a table's link column; the shared screen's mode goes
+    with it, as in ``member_query``."""
+    suffix = f"&{PRESENTATION_PARAM}={PRESENTATION_ON}" if presentation_mode() else ""
+    return f"seguiment?{MEMBER_PARAM}=" + member_ids.astype(int).astype(str) + suffix

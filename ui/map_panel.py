@@ -7,7 +7,7 @@ import streamlit as st
 
 from services.formatting import fmt_number
 from services.map_layers import MapLayers
-from ui.links import member_file_url, member_query
+from ui.links import member_file_urls, member_query
 from ui.map import MapSelection
 from ui.navigation import page
 from ui.tables import data_table
@@ -197,7 +197,7 @@ def members_table(layers: MapLayers, selection: MapSelection | None, *, presenta
         territorial_delegate=members["territorial_delegate"].map({True: "Sí", False: ""}),
         mentor=members["mentor"].map(lambda m: m if isinstance(m, str) else ""),
         owner=members["owner"].fillna(""),
-        file=members["member_id"].map(member_file_url),
+        file=member_file_urls(members["member_id"]),
     )
     labels = dict(MEMBER_LABELS)
     # The staff member in charge is a person: not on the Commission's shared screen.

@@ -18,7 +18,7 @@ from settings import load_settings
 from ui.auth import auth_configured
 from ui.data import query
 from ui.layout import presentation_mode
-from ui.links import member_file_url
+from ui.links import member_file_urls
 from ui.navigation import page
 from ui.rights import may
 from ui.tables import data_table
@@ -97,7 +97,7 @@ def to_contact(today: date, mine: frozenset[int] | None) -> None:
     table = pd.DataFrame(
         {
             "Membre": due["member"],
-            "Fitxa": due["member_id"].map(member_file_url),
+            "Fitxa": member_file_urls(due["member_id"]),
             "Estat": due["status"],
             "Per què": reason,
             "Últim contacte": due["last_contact"],
@@ -135,7 +135,7 @@ def stuck(today: date, mine: frozenset[int] | None) -> None:
         pd.DataFrame(
             {
                 "Membre": stuck["member"],
-                "Fitxa": stuck["member_id"].map(member_file_url),
+                "Fitxa": member_file_urls(stuck["member_id"]),
                 "Passos": stuck["steps_done"].astype(str)
                 + " de "
                 + stuck["steps_total"].astype(str),
@@ -193,7 +193,7 @@ def referrals(today: date, mine: frozenset[int] | None) -> None:
                 "Membre": rows["member"],
                 "Dies esperant": rows["days_waiting"],
                 "Derivat a": rows["referral"],
-                "Fitxa": rows["member_id"].map(member_file_url),
+                "Fitxa": member_file_urls(rows["member_id"]),
             }
         ),
         link_to="seguiment",
@@ -215,7 +215,7 @@ def open_advisories(today: date, mine: frozenset[int] | None) -> None:
                 "Dies oberta": rows["days_open"],
                 "Tipus": rows["kind"],
                 "Tema": rows["topic"],
-                "Fitxa": rows["member_id"].map(member_file_url),
+                "Fitxa": member_file_urls(rows["member_id"]),
             }
         ),
         link_to="seguiment",

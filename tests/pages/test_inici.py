@@ -120,7 +120,8 @@ def test_the_morning_lists_link_to_what_to_open(
     referrals = _table_with(app, "Derivat a")
     # The longest waiting first, each linking to its member's file.
     assert referrals["Membre"].tolist() == ["Ajuntament de Reus", "Ajuntament de Vic"]
-    assert referrals["Dies esperant"].tolist() == [40, 12]
+    # Short extracts are drawn from their ca-ES texts (the whole lists are on their pages).
+    assert referrals["Dies esperant"].tolist() == ["40", "12"]
     assert referrals["Fitxa"].tolist() == [
         f"seguiment?membre={morning['reus']}",
         f"seguiment?membre={morning['vic']}",
@@ -130,7 +131,7 @@ def test_the_morning_lists_link_to_what_to_open(
     assert set(advisories["Tipus"]) == {"Mentoria"}
     check_in = _table_with(app, "Per marcar")
     assert check_in[["Esdeveniment", "Per marcar", "Inscripcions"]].values.tolist() == [
-        ["Assemblea d'avui", 1, 2]
+        ["Assemblea d'avui", "1", "2"]
     ]
     links = {p.proto.label: p.proto.page for p in app.get("page_link")}
     assert links["Passa llista a Esdeveniments"] == "esdeveniments"

@@ -69,3 +69,30 @@ def test_emails_and_phones_are_links_on_screen_and_plain_in_the_files(
     assert pd.isna(shown["Telèfon"].tolist()[1])
     assert downloaded[0]["Correu"].tolist()[0] == "anna@vic.example.cat"
     assert downloaded[0]["Telèfon"].tolist()[0] == "+34 938.86 00 00"
+
+
+def _short_extract() -> None:
+    from datetime import date
+
+    import pandas as pd
+
+    from ui.tables import data_table
+
+    data_table(
+        pd.DataFrame({"Membre": ["Vic"], "Dies": [1234], "Data": [date(2026, 3, 28)]}),
+        key="short",
+        file_name="curta",
+        downloads=False,
+    )
+
+
+def test_a_short_extract_reads_in_ca_es_and_offers_no_download(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    downloaded: list[pd.DataFrame] = []
+    monkeypatch.setattr(ui.tables, "download_buttons", lambda frame, **_: downloaded.append(frame))
+    app = AppTest.from_function(_short_extract).run()
+    assert not app.exception
+    shown = app.dataframe[0].value
+    assert shown.iloc[0].tolist() == ["Vic", "1.234", "28/03/2026"]
+    assert downloaded == []
