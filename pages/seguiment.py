@@ -21,6 +21,7 @@ from ui.layout import presentation_mode
 from ui.links import MEMBER_PARAM
 from ui.rights import offers_forms
 from ui.tables import data_table
+from ui.text import escape_markup
 from ui.widgets import id_labels, pick
 
 FILTERS = [
@@ -182,8 +183,10 @@ def _follow_address(statuses: pd.DataFrame) -> None:
         return
     member_id = int(raw) if raw.isdigit() else None
     if member_id is None or member_id not in set(statuses["member_id"]):
+        # What the address says, as typed: a crafted link in it must not become a link here.
+        asked = escape_markup(raw if len(raw) <= 40 else raw[:40] + "…")
         st.warning(
-            f"L'adreça demana la fitxa del membre «{raw}», que no existeix o ja no és actiu. "
+            f"L'adreça demana la fitxa del membre «{asked}», que no existeix o ja no és actiu. "
             "Trieu-ne un a la llista de sota.",
             icon=":material/person_search:",
         )
