@@ -57,3 +57,12 @@ def sort_by_place(frame: pd.DataFrame, column: str = "member") -> pd.DataFrame:
 
 def sorted_by_place(names: list[str]) -> list[str]:
     return sorted(names, key=place_key)
+
+
+def holds_every_word(keys: pd.Series, text: str) -> pd.Series:
+    """Which of ``keys`` (names already through ``catalan_key``) hold every word of ``text``,
+    in any order, as Catalan compares them: "puig anna" and "PUIG" both find "Anna Puig"."""
+    hit = pd.Series(True, index=keys.index)
+    for word in catalan_key(text).split():
+        hit &= keys.str.contains(word, regex=False)
+    return hit

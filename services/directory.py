@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from db.data_version import Area, reads
 from db.models import Member, Person
 from services.clauses import active_member_clause
-from services.collation import catalan_key, sort_by_place
+from services.collation import catalan_key, holds_every_word, sort_by_place
 
 COLUMNS = ["member_id", "member", "person", "key"]
 # Members come first among the hits: a search most often looks for a member's file.
@@ -64,11 +64,7 @@ def find(entries: pd.DataFrame, text: str, *, limit: int = 8) -> pd.DataFrame:
     words = catalan_key(text).split()
     if not words or entries.empty:
         return entries.iloc[0:0]
-    keys = entries["key"]
-    hit = pd.Series(True, index=entries.index)
-    for word in words:
-        hit &= keys.str.contains(word, regex=False)
-    found = entries[hit]
+    found = entries[holds_every_word(entries["key"], text)]
     rank = pd.DataFrame(
         {
             "kind": found["person"].eq("").map({True: _MEMBER_FIRST, False: _PERSON_NEXT}),

@@ -15,7 +15,7 @@ import streamlit as st
 from db.models import PersonRole, RegistrationStatus
 from services import events
 from services.catalan import plural
-from services.collation import catalan_key
+from services.collation import catalan_key, holds_every_word
 from services.formatting import fmt_date, fmt_number
 from services.labels import PERSON_ROLE, REGISTRATION_STATUS
 from services.member_file import member_options
@@ -71,10 +71,9 @@ def _round_key(event_id: int) -> str:
 
 
 def _matches(registrations: pd.DataFrame, text: str) -> pd.Series:
-    """The rows whose member or person holds every word typed, as Catalan compares them."""
-    words = catalan_key(text).split()
-    names = (registrations["member"] + " " + registrations["person"].fillna("")).map(catalan_key)
-    return names.map(lambda name: all(word in name for word in words))
+    """The rows whose member or person holds every word typed."""
+    names = registrations["member"] + " " + registrations["person"].fillna("")
+    return holds_every_word(names.map(catalan_key), text)
 
 
 def _all_present(event_id: int, registration_ids: list[int]) -> None:
@@ -88,6 +87,7 @@ def _editor(event_id: int, registrations: pd.DataFrame, today: date) -> None:
     if registrations.empty:
         st.info("Encara no hi ha cap inscripció en aquest esdeveniment.")
         return
+    once = submission(f"esdeveniments_checkin_{event_id}")
     pending = _pending(event_id)
     saved = dict(
         zip(registrations["registration_id"].astype(int), registrations["status"], strict=True)
@@ -112,7 +112,7 @@ def _editor(event_id: int, registrations: pd.DataFrame, today: date) -> None:
     # A click in the grid is taken into the marks before the grid is drawn, and the grid is
     # drawn anew on them (a new key): its "Present" and "Estat" columns then always agree,
     # where a grid carrying its own edits would show a ticked person as still "Inscrit".
-    edits = st.session_state.get(_grid_key(event_id, search))
+    edits = st.session_state.get(_grid_key(event_id, search, once))
     if isinstance(edits, dict) and edits.get("edited_rows"):
         _take_edits(pending, rows, saved, edits["edited_rows"])
         _next_grid(event_id)
@@ -127,7 +127,7 @@ def _editor(event_id: int, registrations: pd.DataFrame, today: date) -> None:
     if rows.empty:
         st.caption(f"Cap inscripció amb «{escape_markup(search.strip())}».")
     else:
-        _grid(rows, _grid_key(event_id, search))
+        _grid(rows, _grid_key(event_id, search, once))
     changes = {r: s for r, s in pending.items() if saved.get(r) != s}
     to_mark = [
         int(r)
@@ -145,7 +145,6 @@ def _editor(event_id: int, registrations: pd.DataFrame, today: date) -> None:
         help="Marca com a presents tots els inscrits que es veuen a la llista (sense els "
         "cancel·lats ni els ja marcats); després cal desar.",
     )
-    once = submission(f"esdeveniments_checkin_{event_id}")
     save = buttons.button(
         f"Desa el check-in ({plural(len(changes), 'canvi', 'canvis')})",
         type="primary",
@@ -156,16 +155,15 @@ def _editor(event_id: int, registrations: pd.DataFrame, today: date) -> None:
         _save(event_id, changes, once, today)
 
 
-def _grid_key(event_id: int, search: str) -> str:
-    """The grid's key: one per save (``submission``), per redraw on new marks and per
-    search, so each grid starts from the marks kept in the session with no edits of its
-    own."""
+def _grid_key(event_id: int, search: str, once: Submission) -> str:
+    """The grid's key: one per save (``once``), per redraw on new marks and per search, so
+    each grid starts from the marks kept in the session with no edits of its own."""
     key = f"esdeveniments_checkin_{event_id}"
     if round_ := st.session_state.get(_round_key(event_id), 0):
         key += f"_{round_}"
     if search.strip():
         key += f"_cerca_{catalan_key(search)}"
-    return submission(f"esdeveniments_checkin_{event_id}").key(key)
+    return once.key(key)
 
 
 def _next_grid(event_id: int) -> None:

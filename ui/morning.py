@@ -5,7 +5,6 @@ signed-in person's own."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 import pandas as pd
@@ -155,23 +154,30 @@ def _short_list(
     *,
     empty: str,
     key: str,
-    table: Callable[[pd.DataFrame], pd.DataFrame],
+    labels: dict[str, str],
     link_to: str,
     link_label: str,
-    links: dict[str, str] | None = None,
     formats: dict[str, ColumnFormat] | None = None,
 ) -> None:
-    # Short lists put what makes a row urgent (days waiting) before the rest, and the
-    # link last: at 1280 px the half-width table shows its first four columns.
+    """Its first rows, with a link to the page holding the whole list. A frame with a
+    ``member_id`` links each row to the member's file, in its last column; ``labels`` put
+    what makes a row urgent (days waiting) next to its name, as a half-width table at 1280 px
+    shows only its first four columns."""
     st.markdown(f"**{title}**")
     if frame.empty:
         st.caption(empty)
         return
     shown = frame.head(SHORT)
+    links = None
+    if "member_id" in shown.columns:
+        shown = shown.assign(file=member_file_urls(shown["member_id"]))
+        labels = {**labels, "file": "Fitxa"}
+        links = FILE_LINK
     data_table(
-        table(shown),
+        shown,
         key=key,
         file_name=key,
+        labels=labels,
         links=links,
         formats=formats,
         downloads=False,
@@ -182,63 +188,41 @@ def _short_list(
 def referrals(today: date, mine: frozenset[int] | None) -> None:
     # The summaries are not shown here: the member's file has them (masked when presenting).
     pending = _mine(query(advisories.referrals_without_follow_up, today=today), mine)
-    pending = pending.sort_values("days_waiting", ascending=False, kind="stable")
     _short_list(
         "Derivacions sense seguiment",
-        pending,
+        pending.sort_values("days_waiting", ascending=False, kind="stable"),
         empty="Totes les derivacions han tingut un contacte posterior.",
         key="inici_referrals",
-        table=lambda rows: pd.DataFrame(
-            {
-                "Membre": rows["member"],
-                "Dies esperant": rows["days_waiting"],
-                "Derivat a": rows["referral"],
-                "Fitxa": member_file_urls(rows["member_id"]),
-            }
-        ),
+        labels={"member": "Membre", "days_waiting": "Dies esperant", "referral": "Derivat a"},
         link_to="seguiment",
         link_label="Totes, a Necessitats i derivacions",
-        links=FILE_LINK,
     )
 
 
 def open_advisories(today: date, mine: frozenset[int] | None) -> None:
-    requests = _mine(query(advisories.open_advisory_requests, today=today), mine)
     _short_list(
         "Assessoraments oberts",
-        requests,
+        _mine(query(advisories.open_advisory_requests, today=today), mine),
         empty="Cap sol·licitud d'assessorament ni de mentoria oberta.",
         key="inici_advisories",
-        table=lambda rows: pd.DataFrame(
-            {
-                "Membre": rows["member"],
-                "Dies oberta": rows["days_open"],
-                "Tipus": rows["kind"],
-                "Tema": rows["topic"],
-                "Fitxa": member_file_urls(rows["member_id"]),
-            }
-        ),
+        labels={"member": "Membre", "days_open": "Dies oberta", "kind": "Tipus", "topic": "Tema"},
         link_to="seguiment",
         link_label="Tots, a Assessoraments i mentories",
-        links=FILE_LINK,
     )
 
 
 def check_ins(today: date) -> None:
-    events = query(overview.events_to_check_in, today=today)
     _short_list(
         "Per passar llista (avui i ahir)",
-        events,
+        query(overview.events_to_check_in, today=today),
         empty="Cap esdeveniment d'avui ni d'ahir espera el registre d'assistència.",
         key="inici_check_ins",
-        table=lambda rows: pd.DataFrame(
-            {
-                "Esdeveniment": rows["event"],
-                "Data": rows["held_on"],
-                "Per marcar": rows["to_mark"],
-                "Inscripcions": rows["registrations"],
-            }
-        ),
+        labels={
+            "event": "Esdeveniment",
+            "held_on": "Data",
+            "to_mark": "Per marcar",
+            "registrations": "Inscripcions",
+        },
         link_to="esdeveniments",
         link_label="Passa llista a Esdeveniments",
     )
@@ -253,14 +237,12 @@ def falling_groups(today: date) -> None:
         falling,
         empty="Cap grup de treball no perd assistència.",
         key="inici_falling_groups",
-        table=lambda rows: pd.DataFrame(
-            {
-                "Grup": rows["work_group"],
-                "Darrers 6 mesos": rows["rate_recent"],
-                "6 mesos abans": rows["rate_before"],
-            }
-        ),
+        labels={
+            "work_group": "Grup",
+            "rate_recent": "Darrers 6 mesos",
+            "rate_before": "6 mesos abans",
+        },
         link_to="grups",
         link_label="Obre Grups de Treball",
-        formats={"Darrers 6 mesos": NO_SESSIONS_RATE, "6 mesos abans": NO_SESSIONS_RATE},
+        formats={"rate_recent": NO_SESSIONS_RATE, "rate_before": NO_SESSIONS_RATE},
     )

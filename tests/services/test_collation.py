@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from services.collation import catalan_key, sort_by_place, sorted_by_place
+from services.collation import catalan_key, holds_every_word, sort_by_place, sorted_by_place
 
 
 def test_members_sort_by_their_place_not_by_the_kind_of_body() -> None:
@@ -54,3 +54,10 @@ def test_a_frame_is_sorted_on_its_name_column_and_renumbered() -> None:
     ]
     assert sort_by_place(frame).index.tolist() == [0, 1, 2]
     assert sort_by_place(frame.iloc[0:0]).empty
+
+
+def test_every_word_typed_must_be_in_the_name_in_any_order() -> None:
+    keys = pd.Series(["Anna Puig", "Joan Vicens", "Ajuntament de la Vilà Nova"]).map(catalan_key)
+    assert holds_every_word(keys, "PUIG anna").tolist() == [True, False, False]
+    assert holds_every_word(keys, "vila").tolist() == [False, False, True]
+    assert holds_every_word(keys, "").all()
