@@ -111,6 +111,17 @@ def _present(page: Page, reruns: Reruns) -> None:
     expect(page.get_by_role("switch", name="Mode presentació")).to_be_checked()
 
 
+def _wait_for_caption_style(page: Page) -> None:
+    """The captions' colour (ui/accessibility.py) comes from an element of the run that the
+    browser mounts after the run's state has turned to "not running": on a loaded 2-core CI
+    machine axe once judged the captions in the short moment before. Wait until every caption
+    is drawn opaque; a page whose style never arrives still fails, after the timeout."""
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('[data-testid="stCaptionContainer"]')]
+            .every(caption => getComputedStyle(caption).opacity === "1")"""
+    )
+
+
 @pytest.mark.parametrize("presenting", [False, True], ids=["normal", "presentacio"])
 @pytest.mark.parametrize("url_path", PAGE_PATHS)
 def test_page_has_no_wcag_aa_violation(
@@ -125,6 +136,7 @@ def test_page_has_no_wcag_aa_violation(
         map_frame = page.frame_locator(MAP_FRAME)
         expect(map_frame.locator("path.xmess-comarca").first).to_be_attached()
     expect_no_exception(page)
+    _wait_for_caption_style(page)
 
     violations = _run_axe(page)
 
