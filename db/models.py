@@ -21,11 +21,13 @@ from sqlalchemy import (
     Enum,
     Float,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
     Text,
     UniqueConstraint,
+    text,
     func,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -404,6 +406,9 @@ class PlanActivity(Base):
         _enum(ActivityStatus, "activity_status"), default=ActivityStatus.PLANNED
     )
     quarter: Mapped[int | None] = mapped_column(Integer)
+    # What it really cost and took, entered by the team as the year goes (empty: not yet).
+    actual_cost_eur: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    actual_staff_hours: Mapped[Decimal | None] = mapped_column(Numeric(8, 1))
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
@@ -450,7 +455,9 @@ class Event(Base):
     # Where it takes place; empty for a virtual event.
     municipality_code: Mapped[str | None] = mapped_column(ForeignKey("municipality.ine_code"))
     work_group_id: Mapped[int | None] = mapped_column(ForeignKey("work_group.id"), index=True)
-    plan_activity_id: Mapped[int | None] = mapped_column(ForeignKey("plan_activity.id"))
+    plan_activity_id: Mapped[int | None] = mapped_column(
+        ForeignKey("plan_activity.id"), index=True
+    )
     notes: Mapped[str] = mapped_column(Text, default="")
 
 
@@ -475,6 +482,13 @@ class Scenario(Base):
 
     __tablename__ = "scenario"
     __table_args__ = (
+        Index(
+            "uq_scenario_adopted_year",
+            "year",
+            unique=True,
+            sqlite_where=text("adopted_at IS NOT NULL"),
+            postgresql_where=text("adopted_at IS NOT NULL"),
+        ),
         CheckConstraint("budget_eur >= 0 AND other_income_eur >= 0", name="money_non_negative"),
         CheckConstraint("staff_hours >= 0", name="hours_non_negative"),
     )
@@ -491,6 +505,9 @@ class Scenario(Base):
     notes: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # The year's adopted plan (at most one a year): when, and by whom (an audit name).
+    adopted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    adopted_by: Mapped[str | None] = mapped_column(String(254))
 
 
 class ScenarioActivity(Base):
