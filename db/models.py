@@ -27,8 +27,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    text,
     func,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -455,9 +455,7 @@ class Event(Base):
     # Where it takes place; empty for a virtual event.
     municipality_code: Mapped[str | None] = mapped_column(ForeignKey("municipality.ine_code"))
     work_group_id: Mapped[int | None] = mapped_column(ForeignKey("work_group.id"), index=True)
-    plan_activity_id: Mapped[int | None] = mapped_column(
-        ForeignKey("plan_activity.id"), index=True
-    )
+    plan_activity_id: Mapped[int | None] = mapped_column(ForeignKey("plan_activity.id"), index=True)
     notes: Mapped[str] = mapped_column(Text, default="")
 
 

@@ -11,6 +11,7 @@ saved. Each saved activity gets an audit entry; an activity someone else saved i
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -61,6 +62,8 @@ EDITABLE = (
 # Numeric(12, 2) and Numeric(8, 1) in the schema.
 MAX_COST_EUR = Decimal("9999999999.99")
 MAX_HOURS = Decimal("9999999.9")
+# Dots grouping thousands, ca-ES style, with no decimals: "3.250", "1.250.000".
+_THOUSANDS = re.compile(r"-?\d{1,3}(\.\d{3})+")
 # The plan loader's spellings of yes and no.
 _TRUE = {"1", "true", "sí", "si", "s", "yes", "y", "x", "cert"}
 _FALSE = {"0", "false", "no", "n", "fals", ""}
@@ -176,7 +179,7 @@ class ActivityEdit:
     changes: tuple[tuple[str, object], ...]
 
 
-def _blank(value: object) -> bool:
+def is_blank(value: object) -> bool:
     if value is None:
         return True
     if isinstance(value, float) and math.isnan(value):
@@ -195,9 +198,9 @@ def _same(before: object, after: object) -> bool:
     if type(before) is type(after) and isinstance(before, str | int | float | bool):
         if before == after:
             return True  # the usual case, and the fast one
-    if _blank(before) and _blank(after):
+    if is_blank(before) and is_blank(after):
         return True
-    if _blank(before) or _blank(after):
+    if is_blank(before) or is_blank(after):
         return False
     if isinstance(before, str) or isinstance(after, str):
         return str(before).strip() == str(after).strip()
@@ -207,9 +210,11 @@ def _same(before: object, after: object) -> bool:
         return False
 
 
-def edits_from_tables(original: pd.DataFrame, edited: pd.DataFrame) -> list[ActivityEdit]:
-    """The rows of ``edited`` (same rows as ``original``) whose editable cells changed."""
-    columns = [column for column in EDITABLE if column in edited.columns]
+def edits_from_tables(
+    original: pd.DataFrame, edited: pd.DataFrame, editable: Sequence[str] = EDITABLE
+) -> list[ActivityEdit]:
+    """The rows of ``edited`` (same rows as ``original``) whose ``editable`` cells changed."""
+    columns = [column for column in editable if column in edited.columns]
     before_rows = original.to_dict("records")
     after_rows = edited.loc[original.index, columns].to_dict("records")
     edits: list[ActivityEdit] = []
@@ -229,72 +234,78 @@ def _python(value: object) -> object:
     return value.item() if hasattr(value, "item") and not isinstance(value, str) else value
 
 
-class _Refused(Exception):
+class Refused(Exception):
     """One refused cell; the message is completed with its row and column."""
 
 
-def _decimal(value: object, what: str, places: Decimal, maximum: Decimal) -> Decimal:
-    if _blank(value):
-        raise _Refused("el valor és obligatori i està buit")
+def parse_decimal(value: object, what: str, places: Decimal, maximum: Decimal) -> Decimal:
+    if is_blank(value):
+        raise Refused("el valor és obligatori i està buit")
     if isinstance(value, bool):
-        raise _Refused(f"«{value}» no és {what} vàlid")
+        raise Refused(f"«{value}» no és {what} vàlid")
     if isinstance(value, str):
         # A Catalan spreadsheet writes a decimal comma: accept "1234,5" as well as "1234.5".
-        normalised = value.strip().replace(" ", "").replace("€", "")
+        normalised = value.strip().replace(" ", "").replace("\u00a0", "").replace("€", "")
         if "," in normalised and "." not in normalised:
             normalised = normalised.replace(",", ".")
+        elif "," in normalised and normalised.rfind(",") > normalised.rfind("."):
+            # As a page shows it (ca-ES): "1.150,50" is 1150.50.
+            normalised = normalised.replace(".", "").replace(",", ".")
+        elif _THOUSANDS.fullmatch(normalised):
+            # "3.250" in a Catalan sheet is three thousand two hundred and fifty.
+            normalised = normalised.replace(".", "")
     else:
         normalised = str(value)
     try:
         number = Decimal(normalised)
     except InvalidOperation:
-        raise _Refused(f"«{value}» no és {what} vàlid") from None
+        raise Refused(f"«{value}» no és {what} vàlid") from None
     if not number.is_finite():
-        raise _Refused(f"«{value}» no és {what} vàlid")
+        raise Refused(f"«{value}» no és {what} vàlid")
     if number < 0:
-        raise _Refused(f"«{value}» no és {what} vàlid: no pot ser negatiu")
+        raise Refused(f"«{value}» no és {what} vàlid: no pot ser negatiu")
     number = number.quantize(places)
     if number > maximum:
-        raise _Refused(f"«{value}» és massa gran")
+        raise Refused(f"«{value}» és massa gran")
     return number
 
 
 def _score(value: object) -> int:
-    if _blank(value):
-        raise _Refused("el valor és obligatori i està buit")
+    if is_blank(value):
+        raise Refused("el valor és obligatori i està buit")
     try:
         number = Decimal(str(value).strip())
     except InvalidOperation:
-        raise _Refused(f"«{value}» no és un nombre enter vàlid") from None
+        raise Refused(f"«{value}» no és un nombre enter vàlid") from None
     if isinstance(value, bool) or not number.is_finite() or number != number.to_integral():
-        raise _Refused(f"«{value}» no és un nombre enter vàlid")
+        raise Refused(f"«{value}» no és un nombre enter vàlid")
     if not 0 <= number <= 5:
-        raise _Refused(f"«{value}» ha de ser entre 0 i 5")
+        raise Refused(f"«{value}» ha de ser entre 0 i 5")
     return int(number)
 
 
 def _boolean(value: object) -> bool:
     if isinstance(value, bool):
         return value
-    raw = "" if _blank(value) else str(_python(value)).strip().lower()
+    raw = "" if is_blank(value) else str(_python(value)).strip().lower()
     if raw in _TRUE:
         return True
     if raw in _FALSE:
         return False
-    raise _Refused(f"«{value}» no és un valor de sí/no vàlid (useu 1 o 0)")
+    raise Refused(f"«{value}» no és un valor de sí/no vàlid (useu 1 o 0)")
 
 
 def _group(value: object) -> str | None:
-    if _blank(value):
+    if is_blank(value):
         return None
     text = str(value).strip()
     if len(text) > 40:
-        raise _Refused(f"«{text[:40]}…» és massa llarg (màxim 40 caràcters)")
+        raise Refused(f"«{text[:40]}…» és massa llarg (màxim 40 caràcters)")
     return text
 
 
 def _codes(value: object) -> tuple[str, ...]:
-    if _blank(value):
+    if is_blank(value):
         return ()
     parts = str(value).replace(",", ";").split(";")
     return tuple(dict.fromkeys(part.strip() for part in parts if part.strip()))
@@ -302,9 +313,9 @@ def _codes(value: object) -> tuple[str, ...]:
 
 def _parse(column: str, value: object, caps: Mapping[str, int]) -> object:
     if column == "estimated_cost_eur":
-        return _decimal(value, "un import", Decimal("0.01"), MAX_COST_EUR)
+        return parse_decimal(value, "un import", Decimal("0.01"), MAX_COST_EUR)
     if column == "staff_hours":
-        return _decimal(value, "un nombre d'hores", Decimal("0.1"), MAX_HOURS)
+        return parse_decimal(value, "un nombre d'hores", Decimal("0.1"), MAX_HOURS)
     if column in SCORE_COLUMNS:
         return _score(value)
     if column in ("conveni", "mandatory"):
@@ -313,11 +324,11 @@ def _parse(column: str, value: object, caps: Mapping[str, int]) -> object:
         group = _group(value)
         if group is not None and group not in caps:
             known = ", ".join(caps) or "cap"
-            raise _Refused(f"«{group}» no és cap grup de límit del pla (n'hi ha: {known})")
+            raise Refused(f"«{group}» no és cap grup de límit del pla (n'hi ha: {known})")
         return group
     if column == "exclusive_group":
         return _group(value)
-    raise _Refused("aquesta columna no es pot modificar")
+    raise Refused("aquesta columna no es pot modificar")
 
 
 def _cycle(graph: Mapping[str, Sequence[str]], start: str) -> list[str] | None:
@@ -379,7 +390,7 @@ def update_activities(
                     depends_on = _codes(raw)
                 else:
                     values[column] = _parse(column, raw, caps)
-            except _Refused as refused:
+            except Refused as refused:
                 errors.append(f"{where}, {label}: {refused}.")
         for required in depends_on or ():
             if required == activity.code:

@@ -7,6 +7,7 @@ hours are the plan's current figures (the details say when the plan changed sinc
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -94,6 +95,16 @@ def _yes_no(value: bool) -> str:
 # --- Writing ---------------------------------------------------------------------------------
 
 
+def _name_errors(session: Session, name: str) -> list[str]:
+    if not name:
+        return ["Nom: cal posar un nom a l'escenari (p. ex. «Sense pròrroga»)."]
+    if len(name) > MAX_NAME_LENGTH:
+        return [f"Nom: és massa llarg (màxim {MAX_NAME_LENGTH} caràcters)."]
+    if session.scalar(select(Scenario.id).where(func.lower(Scenario.name) == name.lower())):
+        return [f"Nom: ja hi ha un escenari «{name}»; trieu-ne un altre o esborreu-lo."]
+    return []
+
+
 def save_scenario(
     *,
     session: Session,
@@ -109,13 +120,7 @@ def save_scenario(
     what the optimiser says for its inputs."""
     require(actor, Right.EDIT_PLAN)
     name = " ".join(name.split())
-    errors = input_errors(inputs)
-    if not name:
-        errors.append("Nom: cal posar un nom a l'escenari (p. ex. «Sense pròrroga»).")
-    elif len(name) > MAX_NAME_LENGTH:
-        errors.append(f"Nom: és massa llarg (màxim {MAX_NAME_LENGTH} caràcters).")
-    elif session.scalar(select(Scenario.id).where(func.lower(Scenario.name) == name.lower())):
-        errors.append(f"Nom: ja hi ha un escenari «{name}»; trieu-ne un altre o esborreu-lo.")
+    errors = input_errors(inputs) + _name_errors(session, name)
     if errors:
         raise ValidationError(errors)
     plan = plan_model(session=session, year=year)
@@ -128,7 +133,34 @@ def save_scenario(
             ["No es pot desar un escenari on no hi caben les activitats obligatòries:"]
             + [shortfall.message for shortfall in solution.shortfalls]
         )
+    return store_scenario(
+        session=session,
+        year=year,
+        name=name,
+        inputs=inputs,
+        selection={d.code: (d.selected, d.reason) for d in solution.decisions},
+        actor=actor,
+        notes=notes,
+    )
 
+
+def store_scenario(
+    *,
+    session: Session,
+    year: int,
+    name: str,
+    inputs: ScenarioInputs,
+    selection: Mapping[str, tuple[bool, str]],
+    actor: Actor,
+    notes: str = "",
+) -> int:
+    """Write a scenario whose selection is already decided (``code → (selected, reason)``),
+    audited; returns its id. The writers above (and the mid-year re-plan) decide it."""
+    require(actor, Right.EDIT_PLAN)
+    name = " ".join(name.split())
+    errors = _name_errors(session, name)
+    if errors:
+        raise ValidationError(errors)
     user_id = session.scalar(select(AppUser.id).where(AppUser.email == actor.audit_name))
     scenario = Scenario(
         name=name,
@@ -156,7 +188,7 @@ def save_scenario(
                 "staff_hours": str(inputs.staff_hours),
                 "conveni_first": inputs.conveni_first,
                 "weights": inputs.weights.as_dict(),
-                "selected": sorted(solution.selected),
+                "selected": sorted(code for code, (chosen, _) in selection.items() if chosen),
             },
         )
     except IntegrityError:
@@ -170,11 +202,11 @@ def save_scenario(
     session.add_all(
         ScenarioActivity(
             scenario_id=scenario.id,
-            plan_activity_id=ids[decision.code],
-            selected=decision.selected,
-            reason=decision.reason,
+            plan_activity_id=ids[code],
+            selected=chosen,
+            reason=reason,
         )
-        for decision in solution.decisions
+        for code, (chosen, reason) in selection.items()
     )
     session.flush()
     return scenario.id

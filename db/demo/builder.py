@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import Engine, func, select
 
@@ -15,6 +16,9 @@ from db.demo.vocabulary import PLAN_YEAR
 from db.models import Member, PlanActivity, Topic, WorkGroup
 from db.plan_loader import activities_csv, load_plan
 from db.session import write_scope
+
+# The demo's saved scenarios (not adopted), by name.
+DEMO_SCENARIOS = ("Amb pròrroga del Conveni", "Sense pròrroga del Conveni")
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,7 @@ class _DemoBuilder(_NetworkBuilder, _EventBuilder):
         self._events()
         self._advisories()
         self.session.flush()
+        self._scenarios(plan_year)
         return DemoSummary(
             members=len(self.members),
             persons=self.counts["persons"],
@@ -82,6 +87,40 @@ class _DemoBuilder(_NetworkBuilder, _EventBuilder):
             registrations=self.counts["registrations"],
             plan_activities=plan_created,
         )
+
+    def _scenarios(self, plan_year: int) -> None:
+        """The two what-ifs the Commission weighs at the start of the year, saved and not
+        adopted: adopting one is the first step of following the plan."""
+        # Imported here: the services import the models this package sits beside.
+        from services.access import system_actor
+        from services.scenarios import (
+            BUDGET_CONVENI_EXTENDED_EUR,
+            BUDGET_WITHOUT_CONVENI_EUR,
+            ScenarioInputs,
+            save_scenario,
+        )
+
+        hours = sum((a.staff_hours for a in self.plan.values()), Decimal("0"))
+        actor = system_actor("demo")
+        for name, extended, budget in (
+            (DEMO_SCENARIOS[0], True, BUDGET_CONVENI_EXTENDED_EUR),
+            (DEMO_SCENARIOS[1], False, BUDGET_WITHOUT_CONVENI_EUR),
+        ):
+            save_scenario(
+                session=self.session,
+                year=plan_year,
+                name=name,
+                inputs=ScenarioInputs(
+                    conveni_extended=extended,
+                    budget_eur=budget,
+                    other_income_eur=Decimal("0"),
+                    # The team's hours are the tighter bound without the Conveni's staff.
+                    staff_hours=hours
+                    if extended
+                    else (hours * Decimal("0.6")).quantize(Decimal("1")),
+                ),
+                actor=actor,
+            )
 
 
 def generate_demo(

@@ -37,9 +37,7 @@ def upgrade() -> None:
         postgresql_where=sa.text("adopted_at IS NOT NULL"),
     )
     op.add_column("plan_activity", sa.Column("actual_cost_eur", sa.Numeric(12, 2), nullable=True))
-    op.add_column(
-        "plan_activity", sa.Column("actual_staff_hours", sa.Numeric(8, 1), nullable=True)
-    )
+    op.add_column("plan_activity", sa.Column("actual_staff_hours", sa.Numeric(8, 1), nullable=True))
     op.create_index("ix_event_plan_activity_id", "event", ["plan_activity_id"])
 
 
