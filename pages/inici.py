@@ -4,8 +4,6 @@ with no follow-up, open advisory requests, events to check in, groups losing att
 
 from __future__ import annotations
 
-import altair as alt
-import pandas as pd
 import streamlit as st
 
 from services import overview
@@ -13,6 +11,7 @@ from services.catalan import plural
 from services.clock import catalan_today
 from services.formatting import fmt_eur, fmt_long_date, fmt_number, fmt_percent
 from ui import morning
+from ui.chart_specs import province_bars
 from ui.charts import show_chart
 from ui.data import query
 from ui.metrics import Figure, metric_row
@@ -77,22 +76,6 @@ def _headline(figures: overview.HeadlineFigures, change: overview.QuarterChange)
             else ""
         )
     )
-
-
-def province_bars(by_province: pd.DataFrame) -> alt.Chart:
-    chart: alt.Chart = (
-        alt.Chart(by_province, title="Membres actius per demarcació")
-        .mark_bar()
-        .encode(
-            x=alt.X("members:Q", title="Membres"),
-            y=alt.Y("province:N", sort="-x", title=None),
-            tooltip=[
-                alt.Tooltip("province:N", title="Demarcació"),
-                alt.Tooltip("members:Q", title="Membres"),
-            ],
-        )
-    )
-    return chart
 
 
 def render() -> None:

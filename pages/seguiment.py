@@ -13,6 +13,7 @@ from services.formatting import fmt_number
 from settings import load_settings
 from ui import advisory
 from ui import follow_up_panels as widgets
+from ui.chart_specs import status_chart
 from ui.charts import show_chart
 from ui.data import query
 from ui.feedback import show_flash
@@ -225,7 +226,7 @@ def _members(statuses: pd.DataFrame, today: date) -> None:
         _status_table(shown)
 
     charts = st.columns(3)
-    show_chart(widgets.status_chart, shown[["status"]], where=charts[0])
+    show_chart(status_chart, shown[["status"]], where=charts[0])
     show_chart(
         widgets.contacts_chart,
         query(member_file.contacts_per_month, today=today),

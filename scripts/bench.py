@@ -9,10 +9,14 @@ does not depend on the machine.
 After the page table, the what-if optimiser is timed on its own (no Streamlit): one solve of the
 demo plan, its whole efficient frontier, and one solve of 500 random activities.
 
-Last, the importer on its own (no Streamlit): the time to check and write one file of 100,000
+Then the importer on its own (no Streamlit): the time to check and write one file of 100,000
 members, then one of 100,000 registrations to them, then one of 100,000 contacts, each in one
 transaction on a fresh SQLite database (the test suite proves the shape of it, a fixed number
 of bulk statements whatever the size; this says how long the size takes).
+
+Last, the Commission's meeting pack on its own (no Streamlit): the last complete quarter's pack
+read from the scale-10 database, then its PDF (charts through vl-convert, WeasyPrint), against
+the 10-second target.
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ from streamlit.util import calc_hash
 
 from db.demo import generate_demo
 from db.migrate import upgrade_to_head
-from db.models import Municipality
+from db.models import Municipality, Scenario
 from db.plan_loader import load_plan
 from db.session import make_engine, session_scope
 from services import importing, optimiser
@@ -50,7 +54,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DASHBOARD = str(ROOT / "dashboard.py")
 # URL paths of the pages registered in dashboard.py.
 PAGES = list(PAGE_PATHS)
-SECTIONS = ["pages", "optimiser", "import"]
+SECTIONS = ["pages", "optimiser", "import", "pack"]
 EMPTY_PAGE = "import streamlit as st\nst.write('')\n"
 # AppTest runs without a server runtime; Streamlit says so at every cached call. Keep the
 # table readable.
@@ -218,6 +222,43 @@ def import_timings(folder: Path, rows: int) -> list[tuple[str, int, float]]:
     return timings
 
 
+# The meeting pack's target at scale 10 (issue 14): read and PDF together.
+PACK_TARGET_SECONDS = 10.0
+
+
+def pack_timings(folder: Path, scale: int, repeats: int) -> list[tuple[str, float]]:
+    """Seconds to read the last complete quarter's pack, and to turn it into a PDF: medians of
+    ``repeats`` runs after a warm-up (imports, fonts)."""
+    from services.meeting_pack import MeetingPack, last_complete_quarter, meeting_pack
+    from ui.meeting_pack_pdf import render_pdf
+
+    engine = make_engine(build_database(scale, folder))
+    today = catalan_today()
+    quarter = last_complete_quarter(today)
+    try:
+        with session_scope(engine) as session:
+            adopted = session.scalars(
+                select(Scenario.id).where(Scenario.year == quarter.end.year).order_by(Scenario.id)
+            ).first()
+            if adopted is not None:  # a full pack: the adopted plan's sections filled in
+                from services.execution import adopt_scenario
+
+                adopt_scenario(session=session, scenario_id=adopted, actor=system_actor())
+
+        def read() -> MeetingPack:
+            with session_scope(engine) as session:
+                return meeting_pack(
+                    session=session, start=quarter.start, end=quarter.end, today=today
+                )
+
+        pack = read()
+        read_ms = _median_ms(read, repeats)
+        pdf_ms = _median_ms(lambda: render_pdf(pack), repeats)
+    finally:
+        engine.dispose()
+    return [("read the pack", read_ms / 1000), ("PDF (charts + WeasyPrint)", pdf_ms / 1000)]
+
+
 def page_timings(args: argparse.Namespace) -> None:
     """Every page, warm and cold, at each scale, against an empty page: the table."""
     rows = []
@@ -281,6 +322,16 @@ def main(argv: list[str] | None = None) -> int:
         )
         for label, count, seconds in imports:
             print(f"{label:<44}{count:>10}{seconds:>8.1f}{count / seconds:>10.0f}")
+    if "pack" in args.sections:
+        scale = max(args.scales)
+        with tempfile.TemporaryDirectory() as folder:
+            pack = pack_timings(Path(folder), scale, min(args.repeats, 3))
+        total = sum(seconds for _, seconds in pack)
+        print()
+        print(f"{f'meeting pack, scale {scale} (no Streamlit)':<44}{'median s':>10}")
+        for label, seconds in pack:
+            print(f"{label:<44}{seconds:>10.2f}")
+        print(f"{'total (target < ' + str(PACK_TARGET_SECONDS) + ' s)':<44}{total:>10.2f}")
     return 0
 
 

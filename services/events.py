@@ -254,12 +254,20 @@ class TerritoryAttendance:
 
 @reads(Area.MEMBERS, Area.EVENTS, Area.REFERENCE)
 def attendance_by_territory(
-    *, session: Session, today: date, filters: EventFilter, event_id: int | None = None
+    *,
+    session: Session,
+    today: date,
+    filters: EventFilter,
+    event_id: int | None = None,
+    since: date | None = None,
 ) -> TerritoryAttendance:
     """Attendances (member × event) and distinct members who attended, by province and by
     comarca of the member, against the territory's active members. Every province and every
-    comarca with an active member is listed, zero included."""
+    comarca with an active member is listed, zero included. ``since`` leaves out the events
+    held before it (the meeting pack's period: ``since`` to ``today``)."""
     clauses = [*_clauses(filters), Event.held_on <= today]
+    if since is not None:
+        clauses.append(Event.held_on >= since)
     if event_id is not None:
         clauses = [Event.id == event_id]
     attended = frame_of(

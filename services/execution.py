@@ -252,7 +252,7 @@ EXECUTION_COLUMNS = [
 ]  # fmt: skip
 
 
-@reads(Area.PLAN, Area.SCENARIOS, Area.EVENTS, Area.MEMBERS)
+@reads(Area.PLAN, Area.SCENARIOS, Area.EVENTS, Area.MEMBERS, Area.REFERENCE)
 def execution_table(*, session: Session, year: int, today: date) -> pd.DataFrame:
     """One row per activity of the year's plan: whether the adopted plan funds it, its status,
     quarter, estimated and actual money and hours, whether it is late, and what its linked
@@ -340,7 +340,7 @@ def linkable_events(*, session: Session, year: int) -> pd.DataFrame:
     return frame_of(rows, ["event_id", "title", "held_on", "plan_activity_id"])
 
 
-@reads(Area.PLAN, Area.SCENARIOS, Area.EVENTS, Area.MEMBERS)
+@reads(Area.PLAN, Area.SCENARIOS, Area.EVENTS, Area.MEMBERS, Area.REFERENCE)
 def execution_by_axis(*, session: Session, year: int, today: date) -> pd.DataFrame:
     """The adopted plan's activities per axis, Conveni-linked or not, and status: how many,
     and their estimated and actual money and hours (the view's charts and totals)."""
@@ -662,7 +662,7 @@ def _progress(session: Session, year: int) -> dict[str, ActivityProgress]:
     }
 
 
-@reads(Area.PLAN, Area.SCENARIOS)
+@reads(Area.PLAN, Area.SCENARIOS, Area.AUDIT)
 def replan(*, session: Session, year: int) -> Replan | None:
     """The optimiser again, over what is left of the year (None when no plan is adopted)."""
     adopted = adopted_scenario(session=session, year=year)

@@ -213,43 +213,92 @@ class QuarterChange:
     attendances_before: int
 
 
+@dataclass(frozen=True)
+class PeriodFigures:
+    """The network's figures over one period, ``start`` to ``end`` (both included), counted as
+    Inici counts its quarter: active members on the last day, contacts logged, and members'
+    attendances at events and work-group sessions; with the members who joined and left, and
+    the network's events and the work groups' sessions held."""
+
+    start: date
+    end: date
+    active_members: int
+    joined: int
+    left: int
+    contacts: int
+    attendances: int
+    events_held: int
+    sessions_held: int
+
+
+def _active_on(session: Session, day: date) -> int:
+    return session.scalar(select(func.count()).where(active_member_clause(day))) or 0
+
+
+def _contacts(session: Session, start: date, end: date) -> int:
+    return (
+        session.scalar(
+            select(func.count(Interaction.id)).where(Interaction.occurred_on.between(start, end))
+        )
+        or 0
+    )
+
+
+def _attendances(session: Session, start: date, end: date) -> int:
+    return (
+        session.scalar(
+            select(func.count(Registration.id))
+            .join(Event, Event.id == Registration.event_id)
+            .where(
+                Registration.status == RegistrationStatus.ATTENDED,
+                Event.held_on.between(start, end),
+            )
+        )
+        or 0
+    )
+
+
+@reads(Area.MEMBERS, Area.EVENTS)
+def period_figures(*, session: Session, start: date, end: date) -> PeriodFigures:
+    joined = session.scalar(
+        select(func.count(Member.id)).where(Member.joined_on.between(start, end))
+    )
+    left = session.scalar(select(func.count(Member.id)).where(Member.left_on.between(start, end)))
+    events, sessions = session.execute(
+        select(
+            func.coalesce(
+                func.sum(case((Event.kind != EventKind.WORK_GROUP_SESSION, 1), else_=0)), 0
+            ),
+            func.coalesce(
+                func.sum(case((Event.kind == EventKind.WORK_GROUP_SESSION, 1), else_=0)), 0
+            ),
+        ).where(Event.held_on.between(start, end))
+    ).one()
+    return PeriodFigures(
+        start=start,
+        end=end,
+        active_members=_active_on(session, end),
+        joined=int(joined or 0),
+        left=int(left or 0),
+        contacts=_contacts(session, start, end),
+        attendances=_attendances(session, start, end),
+        events_held=int(events),
+        sessions_held=int(sessions),
+    )
+
+
 @reads(Area.MEMBERS, Area.EVENTS)
 def quarter_change(*, session: Session, today: date) -> QuarterChange:
+    # The windows are (quarter_ago, today] and (half_year_ago, quarter_ago]: the days after
+    # each start, as ``period_figures`` counts them (both ends included).
     quarter_ago = today - timedelta(days=QUARTER_DAYS)
     half_year_ago = quarter_ago - timedelta(days=QUARTER_DAYS)
-
-    def active_on(day: date) -> int:
-        return session.scalar(select(func.count()).where(active_member_clause(day))) or 0
-
-    def contacts(start: date, end: date) -> int:
-        return (
-            session.scalar(
-                select(func.count(Interaction.id)).where(
-                    Interaction.occurred_on > start, Interaction.occurred_on <= end
-                )
-            )
-            or 0
-        )
-
-    def attendances(start: date, end: date) -> int:
-        return (
-            session.scalar(
-                select(func.count(Registration.id))
-                .join(Event, Event.id == Registration.event_id)
-                .where(
-                    Registration.status == RegistrationStatus.ATTENDED,
-                    Event.held_on > start,
-                    Event.held_on <= end,
-                )
-            )
-            or 0
-        )
-
+    one_day = timedelta(days=1)
     return QuarterChange(
-        active_members_now=active_on(today),
-        active_members_before=active_on(quarter_ago),
-        contacts_now=contacts(quarter_ago, today),
-        contacts_before=contacts(half_year_ago, quarter_ago),
-        attendances_now=attendances(quarter_ago, today),
-        attendances_before=attendances(half_year_ago, quarter_ago),
+        active_members_now=_active_on(session, today),
+        active_members_before=_active_on(session, quarter_ago),
+        contacts_now=_contacts(session, quarter_ago + one_day, today),
+        contacts_before=_contacts(session, half_year_ago + one_day, quarter_ago),
+        attendances_now=_attendances(session, quarter_ago + one_day, today),
+        attendances_before=_attendances(session, half_year_ago + one_day, quarter_ago),
     )

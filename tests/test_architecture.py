@@ -61,3 +61,18 @@ def test_every_widget_that_shows_english_by_default_is_given_catalan() -> None:
             if wanted and wanted not in {k.arg for k in node.keywords}:
                 offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.func.attr}")
     assert offenders == []
+
+
+# The chart builders the pages and the meeting pack's PDF share, and the PDF itself: they run
+# outside Streamlit (a command line, the bench, a download's thread), so they never import it,
+# nor any ui module that does.
+STREAMLIT_FREE_UI = ("ui/chart_specs.py", "ui/plan_charts.py", "ui/meeting_pack_pdf.py")
+
+
+@pytest.mark.parametrize("name", STREAMLIT_FREE_UI)
+def test_shared_chart_and_pdf_modules_never_import_streamlit(name: str) -> None:
+    modules = _imported_modules(ROOT / name)
+    assert not any(m == "streamlit" or m.startswith("streamlit.") for m in modules)
+    ui_modules = {m for m in modules if m.startswith("ui.")}
+    allowed = {f"ui.{Path(path).stem}" for path in STREAMLIT_FREE_UI}
+    assert ui_modules <= allowed

@@ -11,7 +11,8 @@ import streamlit as st
 from services import advisories
 from services.formatting import fmt_number, fmt_percent
 from settings import load_settings
-from ui.charts import partial_period_label, show_chart
+from ui.chart_specs import partial_period_label
+from ui.charts import show_chart
 from ui.data import query
 from ui.free_text import masks_names, summary_labels
 from ui.tables import data_table

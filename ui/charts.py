@@ -6,7 +6,8 @@ trend grid is the dearest), on every page run, for a chart that only changes wit
 ``show_chart`` builds the spec once per builder, data and arguments (the data's hash is the
 key: a few milliseconds) and draws it with ``st.vega_lite_chart``, as the frontier's chart
 already was. Builders are plain functions of a DataFrame (and hashable arguments) returning an
-Altair chart, so they stay testable on their own.
+Altair chart, so they stay testable on their own; those the meeting pack's PDF draws too live
+in the Streamlit-free ``ui.chart_specs``.
 """
 
 from __future__ import annotations
@@ -44,14 +45,3 @@ def show_chart(
     """Draw ``build(data, *arguments)`` across the width of ``where`` (the page by default)."""
     spec = _spec(build.__module__, build.__qualname__, data, arguments)
     (where if where is not None else st).vega_lite_chart(spec, width="stretch")
-
-
-# What a chart says of the period under way: it is counted up to today, so a lower figure is
-# not a fall.
-PARTIAL_LABEL = "en curs"
-
-
-def partial_period_label(period: str) -> str:
-    """A Vega expression for ``period``'s axis label and tooltip, marking the period under
-    way (a row whose ``partial`` is true): "2026 T4 (en curs)"."""
-    return f"datum.partial ? datum.{period} + ' ({PARTIAL_LABEL})' : datum.{period}"

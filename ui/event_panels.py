@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -20,6 +19,7 @@ from services.formatting import (
     fmt_rate,
 )
 from services.labels import EVENT_FORMAT, EVENT_KIND, REGISTRATION_STATUS
+from ui.chart_specs import reach_bars, reach_data
 from ui.charts import show_chart
 from ui.data import query
 from ui.navigation import page
@@ -346,15 +346,8 @@ def territory_section(territory: events.TerritoryAttendance) -> None:
     if int(provinces["attendances"].sum()) == 0:
         st.info("Cap assistència registrada als esdeveniments triats.")
         return
-    chart_data = provinces.assign(
-        Abast=provinces["reach"].fillna(0.0),
-        Etiqueta=[
-            f"{fmt_number(a)} de {fmt_number(m)}"
-            for a, m in zip(provinces["members_attended"], provinces["active_members"], strict=True)
-        ],
-    )
     left, right = st.columns([2, 3])
-    show_chart(reach_bars, chart_data, where=left)
+    show_chart(reach_bars, reach_data(provinces), where=left)
     comarques = territory.by_comarca
     with right:
         data_table(
@@ -377,39 +370,6 @@ def territory_section(territory: events.TerritoryAttendance) -> None:
             + ", ".join(absent["comarca"]),
             icon=":material/location_off:",
         )
-
-
-def reach_bars(chart_data: pd.DataFrame) -> alt.LayerChart:
-    base = alt.Chart(chart_data, title="Membres que hi han anat, per demarcació").encode(
-        x=alt.X(
-            "Abast:Q",
-            title="Part dels membres actius",
-            axis=alt.Axis(format="%"),
-            scale=alt.Scale(domain=[0, 1]),
-        ),
-        y=alt.Y("province:N", title=None),
-        tooltip=[
-            alt.Tooltip("province:N", title="Demarcació"),
-            alt.Tooltip("Etiqueta:N", title="Membres"),
-            alt.Tooltip("attendances:Q", title="Assistències"),
-            alt.Tooltip("Abast:Q", title="Abast", format=".0%"),
-        ],
-    )
-    bars = base.mark_bar(color="#1f77b4")
-    # The counts at the bar's end ("38 de 41" reads better than a bare percentage): inside a
-    # long bar, after a short one.
-    inside = (
-        base.transform_filter("datum.Abast >= 0.3")
-        .mark_text(align="right", dx=-6, color="white", fontSize=13)
-        .encode(text="Etiqueta:N")
-    )
-    after = (
-        base.transform_filter("datum.Abast < 0.3")
-        .mark_text(align="left", dx=6, color="#333", fontSize=13)
-        .encode(text="Etiqueta:N")
-    )
-    chart: alt.LayerChart = (bars + inside + after).properties(height=alt.Step(44))
-    return chart
 
 
 def members_section(members: pd.DataFrame) -> None:

@@ -13,7 +13,6 @@ from db.models import Channel, OnboardingStepKind, Referral
 from services import member_file
 from services.catalan import plural
 from services.contacts import ContactForm, log_contact, mark_onboarding_step
-from services.follow_up import STATUS_ORDER
 from services.formatting import fmt_date
 from services.labels import CHANNEL, REFERRAL
 from ui.data import query
@@ -38,41 +37,9 @@ TIMELINE_LABELS = {
     "needs": "Necessitats",
 }
 
-STATUS_COLOURS = {
-    "Endarrerit": "#c0392b",
-    "Sense contacte": "#8e44ad",
-    "Toca aviat": "#e67e22",
-    "Al dia": "#27ae60",
-}
-
-
-def status_colour_scale() -> alt.Scale:
-    return alt.Scale(domain=list(STATUS_COLOURS), range=list(STATUS_COLOURS.values()))
-
-
 # Charts are annotated where built: under mypy altair's ``mark_*`` methods return Any (a
-# decorator copies their signature in).
-
-
-def status_chart(statuses: pd.DataFrame) -> alt.Chart:
-    counts = (
-        statuses["status"]
-        .value_counts()
-        .reindex([s.value for s in STATUS_ORDER], fill_value=0)
-        .rename_axis("Estat")
-        .reset_index(name="Membres")
-    )
-    chart: alt.Chart = (
-        alt.Chart(counts, title="Membres per estat de seguiment")
-        .mark_bar()
-        .encode(
-            x=alt.X("Membres:Q"),
-            y=alt.Y("Estat:N", sort=list(STATUS_COLOURS), title=None),
-            color=alt.Color("Estat:N", scale=status_colour_scale(), legend=None),
-            tooltip=["Estat", "Membres"],
-        )
-    )
-    return chart
+# decorator copies their signature in). The status chart is in ``ui.chart_specs`` (the
+# meeting pack draws it too).
 
 
 def contacts_chart(per_month: pd.DataFrame) -> alt.LayerChart:

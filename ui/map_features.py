@@ -18,7 +18,7 @@ from services.formatting import fmt_date, fmt_number
 from services.map_layers import MapLayers, PresenceClass
 from services.territory import comarca_geometries
 from ui.cells import float_of, float_or_none, int_of
-from ui.follow_up_panels import STATUS_COLOURS
+from ui.chart_specs import STATUS_COLOURS
 
 # The choropleth: the app's teal, light to dark; no presence is hatched in brick red.
 PRESENCE_COLOURS = ("#d3ebeb", "#97cdcd", "#4fa3a3", "#17706f")

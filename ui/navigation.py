@@ -19,6 +19,8 @@ _MENU = (
     ("esdeveniments", "Esdeveniments", ":material/event:"),
     ("mapa", "Mapa territorial", ":material/map:"),
     ("prioritzacio", "Priorització del pressupost", ":material/balance:"),
+    ("pla", "Seguiment del pla", ":material/task_alt:"),
+    ("comissio", "Reunió de la Comissió", ":material/summarize:"),
     ("dades", "Dades", ":material/database:"),
 )
 # Every page's address: the sign-in gate answers at each of them.

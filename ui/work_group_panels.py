@@ -27,7 +27,8 @@ from services.formatting import (
 from services.labels import EVENT_FORMAT, WORK_GROUP_STATUS
 from services.member_file import member_options
 from ui.cells import float_or_none
-from ui.charts import partial_period_label, show_chart
+from ui.chart_specs import trend_grid
+from ui.charts import show_chart
 from ui.data import query
 from ui.tables import data_table
 from ui.text import escape_markup
@@ -204,44 +205,6 @@ def trend_chart(trend: pd.DataFrame) -> None:
         "Assistència mitjana de les sessions de cada trimestre (membres inscrits presents sobre "
         "inscrits). Una casella buida: el grup no es va reunir aquell trimestre."
     )
-
-
-def trend_grid(trend: pd.DataFrame) -> alt.LayerChart:
-    """Each group's attendance per quarter; the quarter under way says so in its label."""
-    base = (
-        alt.Chart(trend)
-        .transform_calculate(period=partial_period_label("quarter"))
-        .encode(
-            x=alt.X(
-                "period:O",
-                title=None,
-                sort="ascending",
-                axis=alt.Axis(labelAngle=0),
-            ),
-            y=alt.Y("work_group:N", title=None, axis=alt.Axis(labelLimit=260)),
-        )
-    )
-    cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
-        color=alt.Color(
-            "rate:Q",
-            title="Assistència",
-            scale=alt.Scale(domain=[0, 1], scheme="blues"),
-            legend=alt.Legend(format="%"),
-        ),
-        tooltip=[
-            alt.Tooltip("work_group:N", title="Grup"),
-            alt.Tooltip("period:O", title="Trimestre"),
-            alt.Tooltip("sessions:Q", title="Sessions"),
-            alt.Tooltip("attendances:Q", title="Assistències"),
-            alt.Tooltip("rate:Q", title="Assistència", format=".0%"),
-        ],
-    )
-    labels = base.mark_text(fontSize=12).encode(
-        text=alt.Text("rate:Q", format=".0%"),
-        color=alt.condition("datum.rate > 0.6", alt.value("white"), alt.value("#333")),
-    )
-    grid: alt.LayerChart = (cells + labels).properties(height=alt.Step(30))
-    return grid
 
 
 # --- Members ----------------------------------------------------------------------------------

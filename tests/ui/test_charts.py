@@ -8,8 +8,9 @@ from typing import Any
 import pandas as pd
 
 from ui.advisory import needs_bars
+from ui.chart_specs import trend_grid
 from ui.follow_up_panels import contacts_chart
-from ui.work_group_panels import member_grid, trend_grid, wrapped
+from ui.work_group_panels import member_grid, wrapped
 
 
 def _rows(spec: dict[str, Any]) -> list[dict[str, Any]]:
@@ -63,7 +64,8 @@ def test_the_quarter_under_way_says_so_in_its_label() -> None:
         }
     )
     for layer in trend_grid(trend).to_dict()["layer"]:
-        assert layer["transform"] == bars["transform"]
+        # The labels' layer then leaves out a quarter with no rate (no "null" label).
+        assert layer["transform"][: len(bars["transform"])] == bars["transform"]
         assert layer["encoding"]["x"]["field"] == "period"
 
 
