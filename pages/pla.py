@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from services import plan
 from services.clock import catalan_today
-from ui.data import query
 from ui.feedback import show_flash
+from ui.plan_editing import plan_year
 from ui.plan_execution_edit import event_links, execution_editor
 from ui.plan_progress import adoption, progress_view
 from ui.plan_replan import justification_view, replan_view
@@ -18,14 +17,9 @@ from ui.plan_replan import justification_view, replan_view
 def render() -> None:
     st.title("Seguiment del pla")
     show_flash()
-    years = query(plan.plan_years)
-    if not years:
-        st.info(
-            "No hi ha cap activitat del Pla de Treball a la base de dades. Carregueu el pla "
-            "(`make demo` el carrega amb la xarxa de demostració)."
-        )
+    year = plan_year()
+    if year is None:
         return
-    year = years[-1]
     today = catalan_today()
     adoption(year)
     progress_tab, execution_tab, replan_tab, justification_tab = st.tabs(

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from services import plan
 from services.access import Right
 from services.formatting import fmt_eur, fmt_number
 from ui import prioritisation as widgets
-from ui.data import query
 from ui.feedback import show_flash
+from ui.plan_editing import plan_year
 from ui.prioritisation_answer import show_solution
 from ui.prioritisation_editor import activity_editor
 from ui.prioritisation_frontier import show_frontier
@@ -21,14 +20,9 @@ from ui.rights import may
 def render() -> None:
     st.title("Priorització del pressupost")
     show_flash()
-    years = query(plan.plan_years)
-    if not years:
-        st.info(
-            "No hi ha cap activitat del Pla de Treball a la base de dades. Carregueu el pla "
-            "(`make demo` el carrega amb la xarxa de demostració)."
-        )
+    year = plan_year()
+    if year is None:
         return
-    year = years[-1]
     plan_now = widgets.load_plan(year)
 
     scenario_tab, saved_tab, activities_tab = st.tabs(

@@ -26,12 +26,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from db.data_version import Area, reads
 from db.models import (
@@ -57,9 +57,11 @@ from services.plan import (
     MAX_HOURS,
     ActivityEdit,
     Refused,
+    flush_audited,
     is_blank,
     parse_decimal,
     plan_model,
+    stale_row,
 )
 from services.scenarios import ScenarioInputs, scenario_detail, store_scenario
 
@@ -436,10 +438,7 @@ def update_execution(
             continue
         where = f"Fila {edit.row} ({activity.code})"
         if activity.version != edit.version:
-            errors.append(
-                f"{where}: una altra persona l'ha modificada mentre l'editàveu. Torneu a "
-                "carregar la pàgina i repetiu el canvi."
-            )
+            errors.append(stale_row(edit.row, activity))
             continue
         values: dict[str, object] = {}
         for column, raw in edit.changes:
@@ -454,8 +453,8 @@ def update_execution(
         raise ValidationError(errors)
     changed = 0
     for edit, activity, values in parsed:
-        before: dict[str, object] = {}
-        after: dict[str, object] = {}
+        before: dict[str, Any] = {}
+        after: dict[str, Any] = {}
         for attribute, value in values.items():
             old = getattr(activity, attribute)
             if old == value:
@@ -466,24 +465,7 @@ def update_execution(
         if not after:
             continue
         changed += 1
-        try:
-            session.flush()
-        except StaleDataError:
-            raise ValidationError(
-                [
-                    f"Fila {edit.row} ({activity.code}): una altra persona l'ha modificada "
-                    "mentre l'editàveu. Torneu a carregar la pàgina i repetiu el canvi."
-                ]
-            ) from None
-        record_change(
-            session,
-            username=actor.audit_name,
-            action=AuditAction.UPDATE,
-            table="plan_activity",
-            record_id=activity.id,
-            before=before,
-            after=after | {"version": activity.version},
-        )
+        flush_audited(session, actor, activity, edit.row, before, after)
     session.flush()
     return changed
 

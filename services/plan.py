@@ -376,10 +376,7 @@ def update_activities(
             continue
         where = f"Fila {edit.row} ({activity.code})"
         if activity.version != edit.version:
-            errors.append(
-                f"{where}: una altra persona l'ha modificada mentre l'editàveu. Torneu a "
-                "carregar la pàgina i repetiu el canvi."
-            )
+            errors.append(stale_row(edit.row, activity))
             continue
         values: dict[str, object] = {}
         depends_on: tuple[str, ...] | None = None
@@ -451,23 +448,39 @@ def update_activities(
         if not after:
             continue
         changed += 1
-        try:
-            session.flush()
-        except StaleDataError:
-            raise ValidationError(
-                [
-                    f"Fila {edit.row} ({activity.code}): una altra persona l'ha modificada "
-                    "mentre l'editàveu. Torneu a carregar la pàgina i repetiu el canvi."
-                ]
-            ) from None
-        record_change(
-            session,
-            username=actor.audit_name,
-            action=AuditAction.UPDATE,
-            table="plan_activity",
-            record_id=activity.id,
-            before=before,
-            after=after | {"version": activity.version},
-        )
+        flush_audited(session, actor, activity, edit.row, before, after)
     session.flush()
     return changed
+
+
+def stale_row(row: int, activity: PlanActivity) -> str:
+    """Refusal of an edit made over a version someone else has saved since."""
+    return (
+        f"Fila {row} ({activity.code}): una altra persona l'ha modificada mentre l'editàveu. "
+        "Torneu a carregar la pàgina i repetiu el canvi."
+    )
+
+
+def flush_audited(
+    session: Session,
+    actor: Actor,
+    activity: PlanActivity,
+    row: int,
+    before: dict[str, Any],
+    after: dict[str, Any],
+) -> None:
+    """Write an edited activity (its version moves on, or the edit is refused if someone saved
+    it meanwhile) and log it, before and after, with its new version."""
+    try:
+        session.flush()
+    except StaleDataError:
+        raise ValidationError([stale_row(row, activity)]) from None
+    record_change(
+        session,
+        username=actor.audit_name,
+        action=AuditAction.UPDATE,
+        table="plan_activity",
+        record_id=activity.id,
+        before=before,
+        after=after | {"version": activity.version},
+    )

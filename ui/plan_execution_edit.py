@@ -16,6 +16,7 @@ from services.formatting import fmt_date
 from services.labels import ACTIVITY_STATUS
 from ui.data import query
 from ui.layout import presentation_mode
+from ui.plan_editing import save_bar
 from ui.rights import may
 from ui.widgets import id_labels, pick
 from ui.writes import write
@@ -88,7 +89,7 @@ def execution_editor(year: int, today: date) -> None:
         ],  # fmt: skip
         column_config={
             "code": st.column_config.TextColumn("Codi", width="small"),
-            "title": st.column_config.TextColumn("Activitat", width="large"),
+            "title": st.column_config.TextColumn("Activitat", width="medium"),
             "in_plan": st.column_config.CheckboxColumn("Al pla"),
             "status": st.column_config.SelectboxColumn(
                 LABELS["status"], options=list(ACTIVITY_STATUS.values()), required=True
@@ -111,22 +112,7 @@ def execution_editor(year: int, today: date) -> None:
         disabled=["code", "title", "in_plan", "estimated_cost_eur", "estimated_hours"],
     )
     edits = plan.edits_from_tables(shown, edited, execution.EXECUTION_EDITABLE)
-    save_column, discard_column, count_column = st.columns([1, 1, 3])
-    save = save_column.button(
-        "Desa l'execució",
-        type="primary",
-        disabled=not edits,
-        key="pla_editor_save",
-        icon=":material/save:",
-    )
-    if discard_column.button("Descarta", disabled=not edits, key="pla_editor_discard"):
-        _start_again()
-        st.rerun()
-    count_column.caption(
-        plural(len(edits), "activitat modificada", "activitats modificades")
-        if edits
-        else "Cap canvi pendent."
-    )
+    save = save_bar(edits, key="pla_editor", label="Desa l'execució", start_again=_start_again)
     if save:
         write(
             execution.update_execution,

@@ -15,6 +15,7 @@ from services.formatting import DATE, EUR, EUR_WHOLE, NUMBER, fmt_date, fmt_eur,
 from services.labels import PLAN_AXIS
 from ui.data import query
 from ui.metrics import Figure, metric_row
+from ui.navigation import page
 from ui.rights import may
 from ui.tables import XLSX_MIME, data_table
 from ui.text import escape_markup
@@ -94,11 +95,14 @@ def replan_view(year: int, today: date) -> None:
     entering_text = plural(len(entering), "activitat hi entra", "activitats hi entren")
     leaving_text = plural(len(leaving), "en surt", "en surten")
     st.markdown(f"**Respecte del pla adoptat:** {entering_text} i {leaving_text}.")
-    for title, part in (("Hi entren", entering), ("En surten", leaving)):
+    for title, part, columns in (
+        ("Hi entren", entering, ["Codi", "Activitat", "Cost previst"]),
+        ("En surten", leaving, ["Codi", "Activitat", "Motiu", "Cost previst"]),
+    ):
         if not part.empty:
             st.markdown(f"**{title}**")
             data_table(
-                part[["Codi", "Activitat", "Motiu", "Cost previst"]],
+                part[columns],
                 key=f"pla_replan_{'in' if title == 'Hi entren' else 'out'}",
                 file_name="replanificacio-canvis",
                 formats={"Cost previst": EUR_WHOLE},
@@ -160,7 +164,7 @@ def justification_view(year: int, today: date) -> None:
             Figure("Assistents", fmt_number(result.attended),
                    delta=plural(result.members_reached, "membre", "membres"),
                    delta_color="off", delta_arrow="off"),
-            Figure("Territori", plural(result.comarques, "comarca", "comarques"),
+            Figure("Comarques", fmt_number(result.comarques),
                    delta=plural(result.municipalities, "municipi", "municipis"),
                    delta_color="off", delta_arrow="off"),
         ]
@@ -173,6 +177,11 @@ def justification_view(year: int, today: date) -> None:
         icon=":material/download:",
         on_click="ignore",
         key="pla_justification_xlsx",
+    )
+    st.page_link(
+        page("comissio"),
+        label="També al dossier de la Reunió de la Comissió (PDF)",
+        icon=":material/picture_as_pdf:",
     )
     data_table(
         justification.activities_sheet(result),

@@ -10,9 +10,9 @@ from streamlit.elements.lib.column_types import ColumnConfig
 
 from services import plan
 from services.access import Right
-from services.catalan import plural
 from ui.data import query
 from ui.layout import presentation_mode
+from ui.plan_editing import save_bar
 from ui.rights import may
 from ui.writes import write
 
@@ -96,21 +96,8 @@ def activity_editor(year: int) -> None:
         disabled=["code", "axis", "title"],
     )
     edits = plan.edits_from_tables(table, edited)
-    save_column, discard_column, count_column = st.columns([1, 1, 3])
-    save = save_column.button(
-        "Desa els canvis",
-        type="primary",
-        disabled=not edits,
-        key="prioritzacio_editor_save",
-        icon=":material/save:",
-    )
-    if discard_column.button("Descarta", disabled=not edits, key="prioritzacio_editor_discard"):
-        _start_again()
-        st.rerun()
-    count_column.caption(
-        plural(len(edits), "activitat modificada", "activitats modificades")
-        if edits
-        else "Cap canvi pendent."
+    save = save_bar(
+        edits, key="prioritzacio_editor", label="Desa els canvis", start_again=_start_again
     )
     if save:
         write(
