@@ -253,6 +253,10 @@ FIELD_LABELS = {
     "selected": "Finançada",
     "reason": "Motiu",
     "last_signed_in_at": "Darrer inici de sessió",
+    "actual_cost_eur": "Cost real (€)",
+    "actual_staff_hours": "Hores reals",
+    "adopted_at": "Adoptat com a pla el",
+    "adopted_by": "Adoptat per",
 }
 
 # The closed lists' values by name. ``status`` and ``kind`` mean different lists in different

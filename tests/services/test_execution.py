@@ -521,3 +521,21 @@ def test_replan_equals_brute_force_over_the_whole_plan(
             else NEEDS_CANCELLED_REASON
         )
         assert why == expected
+
+
+def test_the_audit_log_reads_execution_changes_in_catalan(
+    session: Session, small_plan: dict[str, PlanActivity]
+) -> None:
+    from services.audit import audit_entries
+
+    update_execution(
+        session=session,
+        year=YEAR,
+        edits=[_edit(small_plan["A"], 1, status="Feta", actual_cost_eur="900")],
+        actor=staff(),
+    )
+    session.commit()
+    entry = audit_entries(session=session, tables=("plan_activity",)).iloc[0]
+    assert entry["record"] == "A Activitat A"
+    assert "Estat: Prevista → Feta" in entry["changes"]
+    assert "Cost real (€): (buit) → 900" in entry["changes"]
