@@ -465,7 +465,7 @@ def update_execution(
         if not after:
             continue
         changed += 1
-        flush_audited(session, actor, activity, edit.row, before, after)
+        flush_audited(session, actor.audit_name, activity, edit.row, before, after)
     session.flush()
     return changed
 

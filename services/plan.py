@@ -448,7 +448,7 @@ def update_activities(
         if not after:
             continue
         changed += 1
-        flush_audited(session, actor, activity, edit.row, before, after)
+        flush_audited(session, actor.audit_name, activity, edit.row, before, after)
     session.flush()
     return changed
 
@@ -463,7 +463,7 @@ def stale_row(row: int, activity: PlanActivity) -> str:
 
 def flush_audited(
     session: Session,
-    actor: Actor,
+    username: str,
     activity: PlanActivity,
     row: int,
     before: dict[str, Any],
@@ -477,7 +477,7 @@ def flush_audited(
         raise ValidationError([stale_row(row, activity)]) from None
     record_change(
         session,
-        username=actor.audit_name,
+        username=username,
         action=AuditAction.UPDATE,
         table="plan_activity",
         record_id=activity.id,

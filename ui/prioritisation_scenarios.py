@@ -14,6 +14,7 @@ from ui.data import query
 from ui.layout import presentation_mode
 from ui.rights import may
 from ui.tables import XLSX_MIME, data_table
+from ui.text import escape_markup
 from ui.widgets import id_labels, pick
 from ui.writes import write
 
@@ -141,7 +142,7 @@ def _export_and_delete(names: dict[int, str]) -> None:
     with delete_column.popover(
         "Esborra…", icon=":material/delete:", key="prioritzacio_delete_confirm"
     ):
-        st.markdown(f"Segur que voleu esborrar l'escenari «{name}»?")
+        st.markdown(f"Segur que voleu esborrar l'escenari «{escape_markup(name)}»?")
         if st.button("Sí, esborra'l", type="primary", key="prioritzacio_delete"):
             write(
                 scenarios.delete_scenario,

@@ -33,6 +33,8 @@ HEADINGS = {
     "esdeveniments": "Esdeveniments",
     "mapa": "Mapa territorial",
     "prioritzacio": "Priorització del pressupost",
+    "pla": "Seguiment del pla",
+    "comissio": "Reunió de la Comissió",
     "dades": "Dades",
 }
 PAGE_FILES = sorted(p.stem for p in (ROOT / "pages").glob("*.py") if p.stem != "__init__")

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import Download, Locator, Page, WebSocket, expect
+from pypdf import PdfReader
 from sqlalchemy import select
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -487,6 +488,9 @@ def _read(download: Download) -> str:
             for cell in row
             if cell is not None
         )
+    if download.suggested_filename.endswith(".pdf"):
+        # The meeting pack: its text, as a reader would search it.
+        return "\n".join(page.extract_text() for page in PdfReader(path).pages)
     return path.read_text(encoding="utf-8-sig")
 
 
@@ -558,6 +562,8 @@ def test_commission_member_gets_no_personal_data_and_no_way_to_write(
         "Esdeveniments",
         "Mapa territorial",
         "Priorització del pressupost",
+        "Seguiment del pla",
+        "Reunió de la Comissió",
     ]
     assert any(where.endswith("› Persones") for where, _ in sweep.texts), "no member file"
     assert len(sweep.files) >= 20, "the commission member should download every table"
