@@ -153,9 +153,7 @@ def test_demo_database_backup_tab_and_territory(
     app = app_on(demo_sqlite_url, "dades")
     assert not app.exception
     assert app.title[0].value == "Dades"
-    counts = next(
-        df.value for df in app.dataframe if {"Taula", "Files"} <= set(df.value.columns)
-    )
+    counts = next(df.value for df in app.dataframe if {"Taula", "Files"} <= set(df.value.columns))
     assert counts.set_index("Taula").loc["municipality", "Files"] == 947
     assert any("només es restaura en una base de dades buida" in i.value for i in app.info)
     assert [b.label for b in app.get("download_button")][:1]  # downloads are offered
