@@ -46,10 +46,12 @@ def pdf_text(engine: Engine) -> tuple[str, int]:
     return _words(text), len(reader.pages)
 
 
-def test_the_pdf_holds_the_periods_figures_and_every_section(
+def test_the_pdf_holds_the_periods_figures_every_section_and_no_person(
     engine: Engine, pdf_text: tuple[str, int]
 ) -> None:
+    """One PDF (about ten seconds to build the demo and render it), read for both."""
     text, pages = pdf_text
+    _names_no_person(engine, text)
     with Session(engine) as session:
         now = overview.period_figures(session=session, start=Q3.start, end=Q3.end)
         before = overview.period_figures(
@@ -75,8 +77,7 @@ def test_the_pdf_holds_the_periods_figures_and_every_section(
         assert word in text
 
 
-def test_the_pdf_names_no_person(engine: Engine, pdf_text: tuple[str, int]) -> None:
-    text, _ = pdf_text
+def _names_no_person(engine: Engine, text: str) -> None:
     with Session(engine) as session:
         persons = session.execute(select(Person.full_name, Person.email, Person.phone)).all()
         staff = session.scalars(select(AppUser.full_name)).all()
