@@ -95,6 +95,14 @@ def build_database(scale: int, folder: Path) -> str:
     start = time.perf_counter()
     generate_demo(engine, seed=2026, scale=scale)
     print(f"demo data at scale {scale}: {time.perf_counter() - start:.1f} s")
+    # The demo's first scenario adopted, as the team does first: Seguiment del pla and the
+    # meeting pack then time their full paths (progress, re-plan, the plan's sections).
+    from services.execution import adopt_scenario
+
+    with session_scope(engine) as session:
+        first = session.scalars(select(Scenario.id).order_by(Scenario.id)).first()
+        if first is not None:
+            adopt_scenario(session=session, scenario_id=first, actor=system_actor())
     engine.dispose()
     return url
 
@@ -236,15 +244,7 @@ def pack_timings(folder: Path, scale: int, repeats: int) -> list[tuple[str, floa
     today = catalan_today()
     quarter = last_complete_quarter(today)
     try:
-        with session_scope(engine) as session:
-            adopted = session.scalars(
-                select(Scenario.id).where(Scenario.year == quarter.end.year).order_by(Scenario.id)
-            ).first()
-            if adopted is not None:  # a full pack: the adopted plan's sections filled in
-                from services.execution import adopt_scenario
-
-                adopt_scenario(session=session, scenario_id=adopted, actor=system_actor())
-
+        # build_database adopted a scenario: the adopted plan's sections are filled in.
         def read() -> MeetingPack:
             with session_scope(engine) as session:
                 return meeting_pack(
