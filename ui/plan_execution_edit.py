@@ -142,10 +142,7 @@ def event_links(year: int, today: date) -> None:
     if table.empty or events.empty:
         st.info(f"No hi ha esdeveniments del {year} per vincular.")
         return
-    labels = dict(
-        zip(table["plan_activity_id"], table["code"] + " · " + table["title"], strict=True)
-    )
-    options = id_labels(table["plan_activity_id"], pd.Series(list(labels.values())))
+    options = id_labels(table["plan_activity_id"], table["code"] + " · " + table["title"])
     chosen = pick("Activitat", options, key="pla_link_activity")
     if chosen is None:
         st.caption(
