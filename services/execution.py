@@ -57,11 +57,11 @@ from services.plan import (
     MAX_HOURS,
     ActivityEdit,
     Refused,
+    edit_target,
     flush_audited,
     is_blank,
     parse_decimal,
     plan_model,
-    stale_row,
 )
 from services.scenarios import ScenarioInputs, scenario_detail, store_scenario
 
@@ -175,7 +175,7 @@ def is_late(status: str, quarter: object, year: int, today: date) -> bool:
     """Not done nor cancelled, and its quarter is over."""
     if status in (ActivityStatus.DONE, ActivityStatus.CANCELLED) or is_blank(quarter):
         return False
-    return today > quarter_end(year, int(quarter))  # type: ignore[call-overload]
+    return today > quarter_end(year, int(str(quarter)))
 
 
 def attendance(session: Session, year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -312,22 +312,28 @@ def linked_events(*, session: Session, year: int) -> pd.DataFrame:
     """Every event linked to an activity of the year's plan, with what it reached: date,
     format, place (empty when virtual), people who came, members, municipalities, comarques."""
     events, attended = attendance(session, year)
-    reach = _reach(attended, "event_id")
-    table = events.join(reach, on="event_id")
-    for column in ("attended", "members_reached", "municipalities", "comarques"):
-        table[column] = table[column].fillna(0).astype(int)
-    table["place"] = table["place"].fillna("")
-    table["format"] = table["format"].map(lambda f: getattr(f, "value", f))
     codes = dict(
         session.execute(
             select(PlanActivity.id, PlanActivity.code).where(PlanActivity.year == year)
         ).all()
     )
+    return events_with_reach(events, attended, codes)
+
+
+def events_with_reach(
+    events: pd.DataFrame, attended: pd.DataFrame, codes: Mapping[int, str]
+) -> pd.DataFrame:
+    """``attendance``'s two frames as one row per event with its reach and activity code."""
+    table = events.join(_reach(attended, "event_id"), on="event_id")
+    for column in ("attended", "members_reached", "municipalities", "comarques"):
+        table[column] = table[column].fillna(0).astype(int)
+    table["place"] = table["place"].fillna("")
+    table["format"] = table["format"].map(lambda f: getattr(f, "value", f))
     table.insert(1, "code", table["plan_activity_id"].map(codes))
     return table.reset_index(drop=True)
 
 
-@reads(Area.PLAN, Area.EVENTS, Area.REFERENCE)
+@reads(Area.EVENTS)
 def linkable_events(*, session: Session, year: int) -> pd.DataFrame:
     """The year's events an activity can be linked to (work-group sessions are the groups'
     own), with the activity each is linked to now, if any."""
@@ -342,11 +348,10 @@ def linkable_events(*, session: Session, year: int) -> pd.DataFrame:
     return frame_of(rows, ["event_id", "title", "held_on", "plan_activity_id"])
 
 
-@reads(Area.PLAN, Area.SCENARIOS, Area.EVENTS, Area.MEMBERS, Area.REFERENCE)
-def execution_by_axis(*, session: Session, year: int, today: date) -> pd.DataFrame:
-    """The adopted plan's activities per axis, Conveni-linked or not, and status: how many,
-    and their estimated and actual money and hours (the view's charts and totals)."""
-    table = execution_table(session=session, year=year, today=today)
+def axis_summary(table: pd.DataFrame) -> pd.DataFrame:
+    """The adopted plan's activities (``execution_table`` rows) per axis, Conveni-linked or
+    not, and status: how many, and their estimated and actual money and hours (the view's
+    charts and totals). A function of the table, so a page that has it pays no second read."""
     in_plan = table[table["in_plan"]]
     if in_plan.empty:
         return pd.DataFrame(
@@ -432,14 +437,11 @@ def update_execution(
     errors: list[str] = []
     parsed: list[tuple[ActivityEdit, PlanActivity, dict[str, object]]] = []
     for edit in edits:
-        activity = activities.get(edit.activity_id)
-        if activity is None:
-            errors.append(f"Fila {edit.row}: l'activitat ja no existeix al pla {year}.")
+        activity = edit_target(edit, activities, year)
+        if isinstance(activity, str):
+            errors.append(activity)
             continue
         where = f"Fila {edit.row} ({activity.code})"
-        if activity.version != edit.version:
-            errors.append(stale_row(edit.row, activity))
-            continue
         values: dict[str, object] = {}
         for column, raw in edit.changes:
             if column not in EXECUTION_LABELS:

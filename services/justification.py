@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from db.data_version import Area, reads
 from db.models import ActivityStatus, EventFormat
-from services.execution import adopted_scenario, attendance, execution_table, linked_events
+from services.execution import adopted_scenario, attendance, events_with_reach, execution_table
 from services.export import xlsx_bytes
 from services.formatting import EUR, NUMBER, ColumnFormat
 from services.frames import frame_of
@@ -69,10 +69,14 @@ class Justification:
 def conveni_justification(*, session: Session, year: int, today: date) -> Justification:
     table = execution_table(session=session, year=year, today=today)
     conveni = table[table["conveni"]].reset_index(drop=True)
-    events = linked_events(session=session, year=year)
-    events = events[events["plan_activity_id"].isin(conveni["plan_activity_id"])]
-    _, attended = attendance(session, year)
-    attended = attended[attended["plan_activity_id"].isin(conveni["plan_activity_id"])]
+    events, attended = attendance(session, year)
+    linked = conveni["plan_activity_id"]
+    attended = attended[attended["plan_activity_id"].isin(linked)]
+    events = events_with_reach(
+        events[events["plan_activity_id"].isin(linked)],
+        attended,
+        dict(zip(conveni["plan_activity_id"], conveni["code"], strict=True)),
+    )
     adopted = adopted_scenario(session=session, year=year)
     return Justification(
         year=year,

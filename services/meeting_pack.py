@@ -147,7 +147,7 @@ class PlanSection:
     budget_eur: float
     staff_hours: float
     # The adopted plan per axis, Conveni-linked or not, and status (the page's charts'
-    # data: services.execution.execution_by_axis); empty when no plan is adopted.
+    # data: services.execution.axis_summary); empty when no plan is adopted.
     by_axis: pd.DataFrame
     # The year's Conveni-linked activities as the Departament de Treball asks them justified.
     justification: Justification
@@ -322,8 +322,8 @@ def _plan(session: Session, year: int, today: date) -> PlanSection:
         name=adopted.name,
         adopted_on=_date_of(adopted.adopted_at),
     )
-    by_axis = execution.execution_by_axis(session=session, year=year, today=today)
     table: pd.DataFrame = execution.execution_table(session=session, year=year, today=today)
+    by_axis = execution.axis_summary(table)
     in_plan = table[table["in_plan"].astype(bool)].copy()
     in_plan["status"] = in_plan["status"].map(lambda s: EXECUTION_STATUS.get(str(s), str(s)))
     keep = [

@@ -370,14 +370,11 @@ def update_activities(
     # edited (they live in their own table, so they are written apart).
     parsed: list[tuple[ActivityEdit, PlanActivity, dict[str, object], tuple[str, ...] | None]] = []
     for edit in edits:
-        activity = activities.get(edit.activity_id)
-        if activity is None:
-            errors.append(f"Fila {edit.row}: l'activitat ja no existeix al pla {year}.")
+        activity = edit_target(edit, activities, year)
+        if isinstance(activity, str):
+            errors.append(activity)
             continue
         where = f"Fila {edit.row} ({activity.code})"
-        if activity.version != edit.version:
-            errors.append(stale_row(edit.row, activity))
-            continue
         values: dict[str, object] = {}
         depends_on: tuple[str, ...] | None = None
         for column, raw in edit.changes:
@@ -451,6 +448,19 @@ def update_activities(
         flush_audited(session, actor.audit_name, activity, edit.row, before, after)
     session.flush()
     return changed
+
+
+def edit_target(
+    edit: ActivityEdit, activities: Mapping[int, PlanActivity], year: int
+) -> PlanActivity | str:
+    """The activity ``edit`` changes, or why it cannot: gone from the plan, or saved by
+    someone else since the editor was drawn."""
+    activity = activities.get(edit.activity_id)
+    if activity is None:
+        return f"Fila {edit.row}: l'activitat ja no existeix al pla {year}."
+    if activity.version != edit.version:
+        return stale_row(edit.row, activity)
+    return activity
 
 
 def stale_row(row: int, activity: PlanActivity) -> str:

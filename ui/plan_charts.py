@@ -34,7 +34,7 @@ def _axis_label(axis: int) -> str:
 
 
 def status_by_axis(by_axis: pd.DataFrame, title: str) -> alt.Chart:
-    """The adopted plan's activities per axis, stacked by status (``execution_by_axis`` rows,
+    """The adopted plan's activities per axis, stacked by status (``axis_summary`` rows,
     already narrowed to Conveni-linked or not by the caller)."""
     data = pd.DataFrame(
         {

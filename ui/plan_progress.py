@@ -210,6 +210,6 @@ def progress_view(year: int, today: date) -> None:
         st.info("Quan hi hagi un pla adoptat, aquí se'n veurà l'avenç.")
         return
     progress_figures(table)
-    progress_charts(query(execution.execution_by_axis, year=year, today=today))
+    progress_charts(execution.axis_summary(table))
     late_activities(table)
     activities_table(table)

@@ -30,7 +30,7 @@ from services.execution import (
     ActivityProgress,
     adopt_scenario,
     adopted_scenario,
-    execution_by_axis,
+    axis_summary,
     execution_table,
     link_events,
     linked_events,
@@ -283,7 +283,7 @@ def test_execution_by_axis_sums_the_adopted_plan(
         actor=staff(),
     )
     session.commit()
-    by_axis = execution_by_axis(session=session, year=YEAR, today=TODAY)
+    by_axis = axis_summary(execution_table(session=session, year=YEAR, today=TODAY))
     assert int(by_axis["activities"].sum()) == 3
     done = by_axis[by_axis["status"] == "done"]
     assert done[["conveni", "activities", "actual_cost_eur"]].values.tolist() == [[True, 1, 900.0]]
