@@ -51,6 +51,14 @@ REASON_LABELS: dict[str, str] = {
     "value": "Sense valor",
 }
 FRONTIER_POINTS = 40
+# The largest amount (a cost or the budget) and the most staff hours the optimiser reads: far
+# above any real plan, and low enough that 2.000 activities at the ceiling still add up exactly
+# in the solver's floating point (2.000 × 10^11 cents is below 2^53) and within HiGHS's largest
+# coefficient. Above them, HiGHS fails (10^13 €) and the integer cents overflow (10^18 €).
+AMOUNT_CEILING_EUR = Decimal(1_000_000_000)
+HOURS_CEILING = Decimal(1_000_000)
+AMOUNT_CEILING_TEXT = "1.000 M€"
+HOURS_CEILING_TEXT = "1.000.000 h"
 
 
 @dataclass(frozen=True)
@@ -190,13 +198,28 @@ def _finite_non_negative(value: object) -> bool:
     return number.is_finite() and number >= 0
 
 
+def _above(value: object, ceiling: Decimal) -> bool:
+    """Whether a number already known to be finite is above ``ceiling``."""
+    return _decimal(value) > ceiling
+
+
 def validate(plan: Plan, inputs: Inputs) -> None:
     """Refuse a problem the optimiser cannot read (``ValidationError``, Catalan messages)."""
     errors: list[str] = []
     if not _finite_non_negative(inputs.budget_eur):
         errors.append(f"Pressupost: «{inputs.budget_eur}» ha de ser un import de 0 € o més.")
+    elif _above(inputs.budget_eur, AMOUNT_CEILING_EUR):
+        errors.append(
+            f"Pressupost: «{inputs.budget_eur}» passa del màxim que es pot calcular "
+            f"({AMOUNT_CEILING_TEXT})."
+        )
     if not _finite_non_negative(inputs.staff_hours):
         errors.append(f"Hores de l'equip: «{inputs.staff_hours}» ha de ser 0 o més.")
+    elif _above(inputs.staff_hours, HOURS_CEILING):
+        errors.append(
+            f"Hores de l'equip: «{inputs.staff_hours}» passa del màxim que es pot calcular "
+            f"({HOURS_CEILING_TEXT})."
+        )
     for name, weight in inputs.weights.as_dict().items():
         if not (math.isfinite(weight) and weight >= 0):
             errors.append(f"Pes «{CRITERIA_LABELS[name]}»: «{weight}» ha de ser 0 o més.")
@@ -210,8 +233,18 @@ def validate(plan: Plan, inputs: Inputs) -> None:
         where = f"Activitat {activity.code}"
         if not _finite_non_negative(activity.cost_eur):
             errors.append(f"{where}, cost: «{activity.cost_eur}» no és un import vàlid.")
+        elif _above(activity.cost_eur, AMOUNT_CEILING_EUR):
+            errors.append(
+                f"{where}, cost: «{activity.cost_eur}» passa del màxim que es pot calcular "
+                f"({AMOUNT_CEILING_TEXT})."
+            )
         if not _finite_non_negative(activity.staff_hours):
             errors.append(f"{where}, hores: «{activity.staff_hours}» no és un nombre vàlid.")
+        elif _above(activity.staff_hours, HOURS_CEILING):
+            errors.append(
+                f"{where}, hores: «{activity.staff_hours}» passa del màxim que es pot calcular "
+                f"({HOURS_CEILING_TEXT})."
+            )
         if len(activity.scores) != len(CRITERIA) or not all(
             math.isfinite(score) and score >= 0 for score in activity.scores
         ):
