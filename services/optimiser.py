@@ -1,7 +1,8 @@
 """The what-if optimiser over the work plan: which activities go ahead with the money and staff
 hours available.
 
-A 0/1 mixed-integer program solved exactly by HiGHS (``scipy.optimize.milp``): maximise the
+A 0/1 mixed-integer program solved by HiGHS and checked exactly (``services.optimiser_program``
+says how): maximise the
 weighted value of the funded activities within the budget and the staff hours, keeping the
 mandatory activities, at most ``max_count`` activities of a cap group, at most one of an
 exclusive group, and an activity only with the ones it depends on. With ``conveni_first`` the
@@ -20,19 +21,20 @@ exclusion, dependency): each reason is a fact that can be checked, not a guess.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import coo_array, csr_array, vstack
 
 from services.catalan import plural
 from services.errors import ValidationError
 from services.formatting import fmt_eur, fmt_number
 from services.frames import frame_of
+from services.optimiser_frontier import FrontierSampler
+from services.optimiser_program import PlanArrays, Solver
 
 CRITERIA: tuple[str, ...] = ("impact", "territory", "alignment", "demand")
 CRITERIA_LABELS: dict[str, str] = {
@@ -57,6 +59,11 @@ FRONTIER_POINTS = 40
 # coefficient. Above them, HiGHS fails (10^13 €) and the integer cents overflow (10^18 €).
 AMOUNT_CEILING_EUR = Decimal(1_000_000_000)
 HOURS_CEILING = Decimal(1_000_000)
+# How long one what-if may search (past it HiGHS's best plan is shown as found, not proven, with
+# its gap), and how long the frontier goes on adding budgets to its chart once its ends and the
+# scenario's budget are solved: a network planning two years at once stays responsive.
+SOLVE_SECONDS = 4.0
+FRONTIER_SECONDS = 2.0
 AMOUNT_CEILING_TEXT = "1.000 M€"
 HOURS_CEILING_TEXT = "1.000.000 h"
 
@@ -155,8 +162,17 @@ class Solution:
     conveni_cost_eur: Decimal = Decimal("0")
     value: float = 0.0
     conveni_value: float = 0.0
-    # False only when HiGHS hit its time limit with a feasible but unproven plan.
+    # False when the plan is the best found but not proven optimal (HiGHS hit its time
+    # limit, or its answer failed the exact checks and no run could prove another).
     proven_optimal: bool = True
+    # A second, careful HiGHS solve checked the answer (see services.optimiser_program).
+    solved_twice: bool = False
+    # HiGHS's first answer broke a rule or was beaten by the exact local search: the plan
+    # shown is the repaired one.
+    corrected: bool = False
+    # When not proven: how much more value a plan could have, as a share of this one's (0 when
+    # only a cheaper plan of the same value might exist; None when unknown).
+    gap: float | None = None
 
     @property
     def selected(self) -> frozenset[str]:
@@ -266,154 +282,46 @@ def validate(plan: Plan, inputs: Inputs) -> None:
 # --- The program -----------------------------------------------------------------------------
 
 
-class _Model:
-    """The plan as arrays: costs in cents, hours in tenths, one row per constraint."""
+class _Model(PlanArrays):
+    """The plan as arrays (``PlanArrays``), with its activities and the objectives to maximise."""
 
     def __init__(self, plan: Plan, inputs: Inputs) -> None:
         self.plan = plan
         self.activities = plan.activities
         self.index = {a.code: i for i, a in enumerate(self.activities)}
         n = len(self.activities)
-        self.n = n
-        self.cost = np.array([_cents(a.cost_eur) for a in self.activities], dtype=np.int64)
-        self.hours = np.array([_tenths(a.staff_hours) for a in self.activities], dtype=np.int64)
         weights = np.array(inputs.weights.as_tuple(), dtype=float)
         scores = np.array([a.scores for a in self.activities], dtype=float).reshape(n, 4)
-        self.value = scores @ weights
-        self.conveni = np.array([a.conveni for a in self.activities], dtype=bool)
-        self.caps = dict(plan.caps)
-        self.cap_members: dict[str, list[int]] = {}
-        self.exclusive_members: dict[str, list[int]] = {}
-        for i, activity in enumerate(self.activities):
-            if activity.cap_group is not None:
-                self.cap_members.setdefault(activity.cap_group, []).append(i)
-            if activity.exclusive_group is not None:
-                self.exclusive_members.setdefault(activity.exclusive_group, []).append(i)
-        self.requires = [sorted({self.index[code] for code in a.requires}) for a in self.activities]
-        self.forced = self.closure(i for i, a in enumerate(self.activities) if a.mandatory)
-        self._structure = self._structural_rows()
+        super().__init__(
+            cost_cents=[_cents(a.cost_eur) for a in self.activities],
+            hours_tenths=[_tenths(a.staff_hours) for a in self.activities],
+            value=scores @ weights,
+            conveni=[a.conveni for a in self.activities],
+            forced_seeds=[i for i, a in enumerate(self.activities) if a.mandatory],
+            caps=dict(plan.caps),
+            cap_of=[a.cap_group for a in self.activities],
+            exclusive_of=[a.exclusive_group for a in self.activities],
+            requires=[[self.index[code] for code in a.requires] for a in self.activities],
+        )
 
-    def closure(self, seeds: Iterable[int], *, beyond: set[int] | None = None) -> set[int]:
-        """``seeds`` and everything they depend on, transitively (stopping at ``beyond``)."""
-        done: set[int] = set()
-        stack = list(seeds)
-        while stack:
-            i = stack.pop()
-            if i in done or (beyond is not None and i in beyond):
-                continue
-            done.add(i)
-            stack.extend(self.requires[i])
-        return done
-
-    def _structural_rows(self) -> tuple[csr_array, np.ndarray]:
-        """Caps, exclusions and dependencies: ``rows @ x <= upper``."""
-        rows: list[int] = []
-        cols: list[int] = []
-        data: list[float] = []
-        upper: list[float] = []
-
-        def add_row(entries: list[tuple[int, float]], bound: float) -> None:
-            row = len(upper)
-            for col, coefficient in entries:
-                rows.append(row)
-                cols.append(col)
-                data.append(coefficient)
-            upper.append(bound)
-
-        for group, members in self.cap_members.items():
-            if len(members) > self.caps[group]:
-                add_row([(i, 1.0) for i in members], float(self.caps[group]))
-        for members in self.exclusive_members.values():
-            if len(members) > 1:
-                add_row([(i, 1.0) for i in members], 1.0)
-        for i, required in enumerate(self.requires):
-            for j in required:
-                add_row([(i, 1.0), (j, -1.0)], 0.0)
-        matrix = coo_array((data, (rows, cols)), shape=(len(upper), self.n)).tocsr()
-        return matrix, np.array(upper, dtype=float)
-
-    def solve(
-        self, budget_cents: int, hours_tenths: int, conveni_first: bool, *, cheapest: bool
-    ) -> tuple[np.ndarray, bool]:
-        """The optimal selection (a boolean array) and whether HiGHS proved it optimal."""
-        structure, structure_upper = self._structure
-        matrix = vstack(
-            [csr_array(np.vstack([self.cost, self.hours]).astype(float)), structure]
-        ).tocsr()
-        upper = np.concatenate([[budget_cents, hours_tenths], structure_upper])
-        lower = np.full(self.n, 0.0)
-        lower[list(self.forced)] = 1.0
-        bounds = Bounds(lower, np.ones(self.n))
-        stages = self._stages(conveni_first)
-        if cheapest:
-            # Minimising cost is maximising minus cost.
-            stages.append(-self.cost.astype(float))
-        proven = True
-        x = np.zeros(self.n, dtype=bool)
-        fixed_rows: list[np.ndarray] = []
-        fixed_upper: list[float] = []
-        for objective in stages:
-            constraints = [LinearConstraint(matrix, -np.inf, upper)]
-            if fixed_rows:
-                constraints.append(
-                    LinearConstraint(np.vstack(fixed_rows), -np.inf, np.array(fixed_upper))
-                )
-            result = milp(
-                -objective,
-                integrality=np.ones(self.n, dtype=np.int8),  # every variable is 0 or 1
-                bounds=bounds,
-                constraints=constraints,
-                # HiGHS stops at a 0.01 % gap by default; the what-if must be exact (it is
-                # compared with a brute force in the tests), and the plan is small enough for
-                # a proven optimum.
-                options={"mip_rel_gap": 0.0, "presolve": True, "time_limit": 30.0},
-            )
-            if result.x is None:
-                raise RuntimeError(f"HiGHS found no plan although one exists: {result.message}")
-            proven = proven and result.status == 0
-            x = np.round(result.x).astype(bool)
-            best = float(objective @ x)
-            # Keep this stage's optimum while the next one improves on what is left (integer
-            # objectives differ by 1 at least between plans, so half of it is exact).
-            integral = bool(np.all(objective == np.round(objective)))
-            tolerance = 0.5 if integral else 1e-6 * max(1.0, abs(best))
-            fixed_rows.append(-objective)
-            fixed_upper.append(-best + tolerance)
-        self.check(x, budget_cents, hours_tenths)
-        return x, proven
-
-    def _stages(self, conveni_first: bool) -> list[np.ndarray]:
-        """The objectives to maximise in turn (lexicographically)."""
+    def stages(self, conveni_first: bool, *, cheapest: bool) -> np.ndarray:
+        """The objectives to maximise in turn (lexicographically), one row each."""
         conveni_value = np.where(self.conveni, self.value, 0.0)
+        stages: list[np.ndarray]
         if not (conveni_first and np.any(conveni_value > 0)):
-            return [self.value]
-        total = float(self.value.sum())
-        if np.all(self.value == np.round(self.value)) and total < 1e6:
-            # Integer values (integer weights, as the page offers): one solve does both stages,
-            # since any gain in Conveni value outweighs the whole remaining value.
-            return [(total + 1.0) * conveni_value + self.value]
-        return [conveni_value, self.value]
-
-    def check(self, x: np.ndarray, budget_cents: int, hours_tenths: int) -> None:
-        """Exact integer check of every constraint: a solver slip must never reach a user."""
-        broken: list[str] = []
-        if int(self.cost[x].sum()) > budget_cents:
-            broken.append("pressupost")
-        if int(self.hours[x].sum()) > hours_tenths:
-            broken.append("hores")
-        if any(not x[i] for i in self.forced):
-            broken.append("obligatòries")
-        for group, members in self.cap_members.items():
-            if int(x[members].sum()) > self.caps[group]:
-                broken.append(f"límit {group}")
-        for group, members in self.exclusive_members.items():
-            if int(x[members].sum()) > 1:
-                broken.append(f"alternatives {group}")
-        for i, required in enumerate(self.requires):
-            if x[i] and not all(x[j] for j in required):
-                broken.append(f"dependències de {self.activities[i].code}")
-        if broken:
-            raise RuntimeError(f"the solver's plan breaks: {', '.join(broken)}")
+            stages = [self.value]
+        else:
+            total = float(self.value.sum())
+            if np.all(self.value == np.round(self.value)) and total < 1e6:
+                # Integer values (integer weights, as the page offers): one solve does both
+                # stages, since any gain in Conveni value outweighs the whole remaining value.
+                stages = [(total + 1.0) * conveni_value + self.value]
+            else:
+                stages = [conveni_value, self.value]
+        if cheapest:
+            # Among equally valuable plans the cheapest: minimising cost is maximising minus it.
+            stages.append(-self.cost.astype(float))
+        return np.vstack(stages)
 
 
 # --- Explaining ------------------------------------------------------------------------------
@@ -552,8 +460,12 @@ def _explain(
 # --- Public API ------------------------------------------------------------------------------
 
 
-def solve(plan: Plan, inputs: Inputs, *, explain: bool = True) -> Solution:
-    """The best plan for ``inputs`` (or, when the mandatory activities cannot go ahead, why)."""
+def solve(
+    plan: Plan, inputs: Inputs, *, explain: bool = True, seconds: float = SOLVE_SECONDS
+) -> Solution:
+    """The best plan for ``inputs`` (or, when the mandatory activities cannot go ahead, why),
+    found within about ``seconds``: past them, the best plan found, with ``proven_optimal``
+    False and the gap."""
     validate(plan, inputs)
     model = _Model(plan, inputs)
     budget_cents = _cents(inputs.budget_eur, ROUND_FLOOR)
@@ -573,7 +485,11 @@ def solve(plan: Plan, inputs: Inputs, *, explain: bool = True) -> Solution:
         )
     if model.n == 0:
         return base
-    x, proven = model.solve(budget_cents, hours_tenths, inputs.conveni_first, cheapest=True)
+    stages = model.stages(inputs.conveni_first, cheapest=True)
+    answer = Solver(model, stages, value_stages=len(stages) - 1).solve(
+        budget_cents, hours_tenths, seconds=seconds
+    )
+    x = answer.x
     decisions = []
     for i, activity in enumerate(plan.activities):
         kinds, reasons = (
@@ -590,7 +506,10 @@ def solve(plan: Plan, inputs: Inputs, *, explain: bool = True) -> Solution:
         conveni_cost_eur=Decimal(int(model.cost[x & model.conveni].sum())) / 100,
         value=float(model.value[x].sum()),
         conveni_value=float(model.value[x & model.conveni].sum()),
-        proven_optimal=proven,
+        proven_optimal=answer.proven,
+        solved_twice=answer.solved_twice,
+        corrected=answer.corrected,
+        gap=answer.gap,
     )
 
 
@@ -600,39 +519,47 @@ def mandatory_floor_eur(plan: Plan) -> Decimal:
     return Decimal(int(model.cost[list(model.forced)].sum())) / 100
 
 
-def frontier(plan: Plan, inputs: Inputs, *, points: int = FRONTIER_POINTS) -> pd.DataFrame:
+def frontier(
+    plan: Plan,
+    inputs: Inputs,
+    *,
+    points: int = FRONTIER_POINTS,
+    seconds: float = FRONTIER_SECONDS,
+) -> pd.DataFrame:
     """Value against budget, from the mandatory floor to the cheapest budget that buys the best
     plan possible (everything, unless hours, caps or alternatives stop it), at ``points``
     evenly spaced budgets plus ``inputs.budget_eur``. Staff hours and weights as in ``inputs``.
+    Budgets are solved where the curve bends first (``services.optimiser_frontier``); past
+    ``seconds`` the ones still open are left out (the ends and the scenario's budget never are).
 
     Columns: ``budget_eur``, ``value``, ``conveni_value``, ``cost_eur``, ``funded``,
-    ``current`` (the row of ``inputs.budget_eur``). Empty when the mandatory activities do not
-    fit the hours (no budget can help then).
+    ``current`` (the row of ``inputs.budget_eur``), ``proven`` (the plan is proven optimal at
+    that budget). Empty when the mandatory activities do not fit the hours (no budget can help
+    then).
     """
-    columns = ["budget_eur", "value", "conveni_value", "cost_eur", "funded", "current"]
+    columns = ["budget_eur", "value", "conveni_value", "cost_eur", "funded", "current", "proven"]
     validate(plan, inputs)
     model = _Model(plan, inputs)
     hours_tenths = _tenths(inputs.staff_hours, ROUND_FLOOR)
     floor = int(model.cost[list(model.forced)].sum())
     if model.n == 0 or _shortfalls(model, floor, hours_tenths):
         return pd.DataFrame(columns=columns)
-    everything = int(model.cost.sum())
-    best, _ = model.solve(everything, hours_tenths, inputs.conveni_first, cheapest=True)
-    top = int(model.cost[best].sum())
+    started = time.monotonic()
     current = _cents(inputs.budget_eur, ROUND_FLOOR)
-    budgets = {int(round(b)) for b in np.linspace(floor, top, max(points, 2))}
-    budgets.add(current)
-    # A plan optimal at budget B stays optimal at every budget between its own cost and B
-    # (the feasible set shrinks but still holds it), so sweeping down skips most solves.
-    rows: list[tuple[int, float, float, int, int, bool]] = []
-    known: tuple[int, np.ndarray] | None = None
-    for budget in sorted(budgets, reverse=True):
-        if budget < floor:
-            continue
-        if known is None or int(model.cost[known[1]].sum()) > budget:
-            x, _ = model.solve(budget, hours_tenths, inputs.conveni_first, cheapest=False)
-            known = (budget, x)
-        x = known[1]
+    top_solver = Solver(model, model.stages(inputs.conveni_first, cheapest=True))
+    sampled = FrontierSampler(
+        model, model.stages(inputs.conveni_first, cheapest=False), hours_tenths
+    ).sample(
+        floor=floor,
+        current=current,
+        points=points,
+        top=lambda: top_solver.solve(int(model.cost.sum()), hours_tenths, seconds=SOLVE_SECONDS),
+        deadline=started + seconds,
+        least_seconds=SOLVE_SECONDS,
+    )
+    rows: list[tuple[int, float, float, int, int, bool, bool]] = []
+    for budget, point in sampled.items():
+        x = point.x
         rows.append(
             (
                 budget,
@@ -641,6 +568,7 @@ def frontier(plan: Plan, inputs: Inputs, *, points: int = FRONTIER_POINTS) -> pd
                 int(model.cost[x].sum()),
                 int(x.sum()),
                 budget == current,
+                point.proven,
             )
         )
     frame = frame_of(rows, columns).sort_values("budget_eur", ignore_index=True)

@@ -36,7 +36,7 @@ _PAGE_RIGHTS: dict[str, frozenset[Right]] = {
 
 def _page(module: str) -> Callable[[], None]:
     """``pages.<module>.render``, imported on the page's first visit: the first request of a
-    fresh server then pays only for its own page's libraries (the optimiser's SciPy, the map's
+    fresh server then pays only for its own page's libraries (the optimiser's HiGHS, the map's
     folium), not for every page's."""
 
     def render() -> None:

@@ -106,15 +106,45 @@ def _axis_table(plan: Plan, result: Solution) -> None:
     )
 
 
+def trust_note(result: Solution) -> tuple[bool, str]:
+    """Whether the plan is proven the best, and how far the page can vouch for it."""
+    if result.proven_optimal:
+        checks = (
+            "Resultat comprovat: el càlcul demostra que és el millor pla possible, i una "
+            "revisió exacta, al cèntim, confirma que compleix totes les condicions i que ni "
+            "afegir cap activitat de fora ni canviar-ne una per una altra el millora"
+        )
+        if result.corrected:
+            return True, (
+                f"{checks}. El primer càlcul s'ha corregit i un segon càlcul, més acurat, ho "
+                "ha confirmat."
+            )
+        if result.solved_twice:
+            return True, f"{checks}, i un segon càlcul, més acurat, dona el mateix."
+        return True, f"{checks}."
+    head = (
+        "És el millor pla trobat en el temps de càlcul, no està demostrat que sigui el millor "
+        "possible. Compleix totes les condicions"
+    )
+    if result.gap is None:
+        return False, f"{head}."
+    if result.gap == 0:
+        return False, (
+            f"{head} i cap pla no aporta més valor; potser n'hi ha un d'igual valor i més barat."
+        )
+    share = fmt_percent(result.gap, 0 if result.gap >= 0.1 else 1)
+    return False, f"{head}; un altre pla podria aportar, com a molt, un {share} més de valor."
+
+
 def show_solution(plan: Plan, result: Solution) -> None:
     if not result.feasible:
         _shortfalls(plan, result)
         return
-    if not result.proven_optimal:
-        st.warning(
-            "El càlcul ha arribat al temps màxim: la selecció compleix totes les condicions, "
-            "però potser no és la millor possible."
-        )
+    proven, note = trust_note(result)
+    if proven:
+        st.caption(note)
+    else:
+        st.warning(note)
     _metrics(plan, result)
     frame = optimiser.decisions_frame(plan, result)
     funded, cut = frame[frame["selected"]], frame[~frame["selected"]]
