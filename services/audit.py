@@ -237,6 +237,7 @@ FIELD_LABELS = {
     "score_demand": "Demanda",
     "cap_group": "Límit",
     "exclusive_group": "Grup excloent",
+    "depends_on": "Depèn de",
     "quarter": "Trimestre",
     "max_count": "Màxim",
     "held_on": "Data",
@@ -456,6 +457,9 @@ def _record_name(entry: AuditLog, names: Names, owners: Owners) -> str:
     own = names.get(_OWN_NAME.get(table, ""), {})
     if entry.record_id in own:
         return own[entry.record_id]
+    if table == "plan_activity" and values.get("code") and values.get("title"):
+        # A deleted activity, named as a living one is (its code, then its title).
+        return f"{values['code']} {values['title']}"
     for field in ("name", "full_name", "title"):
         if values.get(field):
             return str(values[field])

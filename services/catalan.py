@@ -1,5 +1,5 @@
 """Catalan as the network writes it: month names, the preposition "de" before a place, and a
-count before its noun.
+count before its noun, and a list as a sentence writes it.
 
 Titles and names the application composes ("Sessió del GT de Cures (març 2026)", "Consell
 Comarcal de l'Alt Empordà") must read as a person would write them, so the contraction and
@@ -9,6 +9,7 @@ elision rules live here, in one place, for the services and the demo generator a
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 
 from services.formatting import fmt_number
 
@@ -86,3 +87,10 @@ def plural(count: int | float, singular: str, plural_form: str) -> str:
     "0 canvis", "2 canvis", "1.234 inscripcions". Catalan, like English, writes zero with
     the plural."""
     return f"{fmt_number(count)} {singular if count == 1 else plural_form}"
+
+
+def and_list(items: Sequence[str]) -> str:
+    """Items as a sentence lists them: "A", "A i B", "A, B i C"."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} i {items[-1]}"

@@ -53,14 +53,13 @@ from services.frames import frame_of
 from services.labels import ACTIVITY_STATUS
 from services.optimiser import Activity, Inputs, Plan, Solution, solve, validate
 from services.plan import (
-    MAX_COST_EUR,
-    MAX_HOURS,
     ActivityEdit,
     Refused,
     edit_target,
     flush_audited,
     is_blank,
-    parse_decimal,
+    parse_amount,
+    parse_hours,
     plan_model,
 )
 from services.scenarios import ScenarioInputs, scenario_detail, store_scenario
@@ -412,9 +411,10 @@ def _parse(column: str, value: object) -> object:
         return _quarter(value)
     if is_blank(value):
         return None  # not entered yet
+    # The re-plan takes what was spent off the budget: the optimiser's ceilings hold here too.
     if column == "actual_cost_eur":
-        return parse_decimal(value, "un import", Decimal("0.01"), MAX_COST_EUR)
-    return parse_decimal(value, "un nombre d'hores", Decimal("0.1"), MAX_HOURS)
+        return parse_amount(value)
+    return parse_hours(value)
 
 
 # The execution editor's column → the model's attribute.

@@ -1,11 +1,16 @@
-"""The year's plan activities: read them for the optimiser and the editor, and save edits.
+"""The year's plan activities: read them for the optimiser and the editor, save edits, add
+and delete activities.
 
 Edits follow the plan loader's rules (``db/plan_loader.py``): costs and hours are non-negative
-numbers (a decimal comma is fine), scores whole numbers from 0 to 5, a cap group must exist for
-the year, a dependency must name an activity of the plan and never close a cycle. Everything is
-checked before the first write; a refused edit names the row and the column, and nothing is
-saved. Each saved activity gets an audit entry; an activity someone else saved in the meantime
-(its ``version`` moved on) is refused rather than overwritten.
+numbers (a decimal comma is fine) up to the optimiser's ceilings, scores whole numbers from 0 to
+5, a cap group must exist for the year, a dependency must name an activity of the plan and never
+close a cycle. Everything is checked before the first write; a refused edit names the row and
+the column, and nothing is saved. Each saved activity gets an audit entry; an activity someone
+else saved in the meantime (its ``version`` moved on) is refused rather than overwritten.
+
+A new activity is read with the same rules, plus a code new in the year, a title and an axis
+(``add_activities``). An activity is deleted only when nothing refers to it: no saved scenario,
+no dependent activity, no linked event, no recorded execution (``delete_activities`` says why).
 """
 
 from __future__ import annotations
@@ -19,17 +24,36 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from db.data_version import Area, reads
-from db.models import AuditAction, PlanActivity, PlanActivityDependency, PlanCap
+from db.models import (
+    ActivityStatus,
+    AuditAction,
+    Event,
+    PlanActivity,
+    PlanActivityDependency,
+    PlanCap,
+    Scenario,
+    ScenarioActivity,
+)
 from services.access import Actor, Right, require
 from services.audit import json_value, record_change
+from services.catalan import and_list, plural
 from services.errors import ValidationError
 from services.frames import frame_of
-from services.optimiser import Activity, Plan
+from services.labels import ACTIVITY_STATUS, PLAN_AXIS
+from services.optimiser import (
+    AMOUNT_CEILING_EUR,
+    AMOUNT_CEILING_TEXT,
+    HOURS_CEILING,
+    HOURS_CEILING_TEXT,
+    Activity,
+    Plan,
+)
 
 SCORE_COLUMNS = ("score_impact", "score_territory", "score_alignment", "score_demand")
 # The editor's columns, in order, with their Catalan headers.
@@ -59,9 +83,11 @@ EDITABLE = (
     "exclusive_group",
     "depends_on",
 )
-# Numeric(12, 2) and Numeric(8, 1) in the schema.
-MAX_COST_EUR = Decimal("9999999999.99")
-MAX_HOURS = Decimal("9999999.9")
+# The optimiser's ceilings: far above any real plan, and below where HiGHS or its integer
+# cents fail. An editor taking more would save a plan no scenario can be computed on. Both sit
+# inside the schema's Numeric(12, 2) and Numeric(8, 1).
+MAX_COST_EUR = AMOUNT_CEILING_EUR
+MAX_HOURS = HOURS_CEILING
 # Dots grouping thousands, ca-ES style, with no decimals: "3.250", "1.250.000".
 _THOUSANDS = re.compile(r"-?\d{1,3}(\.\d{3})+")
 # The plan loader's spellings of yes and no.
@@ -238,7 +264,11 @@ class Refused(Exception):
     """One refused cell; the message is completed with its row and column."""
 
 
-def parse_decimal(value: object, what: str, places: Decimal, maximum: Decimal) -> Decimal:
+def parse_decimal(
+    value: object, what: str, places: Decimal, maximum: Decimal, maximum_text: str
+) -> Decimal:
+    """``value`` as typed (a number, or text the ca-ES way) rounded to ``places``; refused when
+    it is empty, not a number, negative, or above ``maximum`` (``maximum_text`` names it)."""
     if is_blank(value):
         raise Refused("el valor és obligatori i està buit")
     if isinstance(value, bool):
@@ -264,10 +294,20 @@ def parse_decimal(value: object, what: str, places: Decimal, maximum: Decimal) -
         raise Refused(f"«{value}» no és {what} vàlid")
     if number < 0:
         raise Refused(f"«{value}» no és {what} vàlid: no pot ser negatiu")
-    number = number.quantize(places)
+    # Compared before rounding: rounding 1e30 to cents needs more digits than Decimal keeps.
     if number > maximum:
-        raise Refused(f"«{value}» és massa gran")
-    return number
+        raise Refused(f"«{value}» passa del màxim que es pot calcular ({maximum_text})")
+    return number.quantize(places)
+
+
+def parse_amount(value: object) -> Decimal:
+    """An amount in euros, to the cent, up to the optimiser's ceiling."""
+    return parse_decimal(value, "un import", Decimal("0.01"), MAX_COST_EUR, AMOUNT_CEILING_TEXT)
+
+
+def parse_hours(value: object) -> Decimal:
+    """Staff hours, to the tenth, up to the optimiser's ceiling."""
+    return parse_decimal(value, "un nombre d'hores", Decimal("0.1"), MAX_HOURS, HOURS_CEILING_TEXT)
 
 
 def _score(value: object) -> int:
@@ -305,17 +345,21 @@ def _group(value: object) -> str | None:
 
 
 def _codes(value: object) -> tuple[str, ...]:
-    if is_blank(value):
+    """Codes typed as "A1-01; A1-02" (a comma works too), or picked as a list."""
+    if isinstance(value, list | tuple):
+        parts = [str(part) for part in value if not is_blank(part)]
+    elif is_blank(value):
         return ()
-    parts = str(value).replace(",", ";").split(";")
+    else:
+        parts = str(value).replace(",", ";").split(";")
     return tuple(dict.fromkeys(part.strip() for part in parts if part.strip()))
 
 
 def _parse(column: str, value: object, caps: Mapping[str, int]) -> object:
     if column == "estimated_cost_eur":
-        return parse_decimal(value, "un import", Decimal("0.01"), MAX_COST_EUR)
+        return parse_amount(value)
     if column == "staff_hours":
-        return parse_decimal(value, "un nombre d'hores", Decimal("0.1"), MAX_HOURS)
+        return parse_hours(value)
     if column in SCORE_COLUMNS:
         return _score(value)
     if column in ("conveni", "mandatory"):
@@ -494,3 +538,410 @@ def flush_audited(
         before=before,
         after=after | {"version": activity.version},
     )
+
+
+# --- Adding and deleting activities ----------------------------------------------------------
+
+# A new activity's fields, with the labels its form shows and its refusals name. The title is
+# "Títol" here: the editor's table calls that column "Activitat".
+NEW_LABELS: dict[str, str] = {**COLUMN_LABELS, "title": "Títol", "description": "Descripció"}
+_NEW_FIELDS = tuple(column for column in NEW_LABELS if column != "depends_on")
+MAX_CODE_LENGTH = 20  # String(20) in the schema
+MAX_TITLE_LENGTH = 200  # String(200)
+# Letters without accents, digits, "-", "." and "_": a code is written in "Depèn de" lists,
+# where ";" and "," separate codes, and in the names of exported files.
+_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+# What the audit log keeps of an added or deleted activity (with its requirements).
+_AUDITED = (
+    "code",
+    "year",
+    "axis",
+    "title",
+    "description",
+    *(column for column in EDITABLE if column != "depends_on"),
+    "status",
+)
+# Execution already recorded: under way or done.
+_STARTED = (ActivityStatus.IN_PROGRESS, ActivityStatus.DONE)
+# Events named in a refusal before "i N més".
+_EVENTS_NAMED = 3
+
+
+@dataclass(frozen=True)
+class NewActivity:
+    """One activity to add, as typed: ``values`` by ``NEW_LABELS`` key (a missing flag is no,
+    a missing group none). ``row`` numbers it among the activities added together, from 1."""
+
+    row: int
+    values: Mapping[str, object]
+
+
+@dataclass(frozen=True)
+class ActivityRef:
+    """An activity as the page showed it: its id, its code and the version read then."""
+
+    activity_id: int
+    code: str
+    version: int
+
+
+def _new_code(value: object) -> str:
+    if is_blank(value):
+        raise Refused("el valor és obligatori i està buit")
+    code = str(value).strip()
+    if len(code) > MAX_CODE_LENGTH:
+        raise Refused(
+            f"«{code[:MAX_CODE_LENGTH]}…» és massa llarg (màxim {MAX_CODE_LENGTH} caràcters)"
+        )
+    if not _CODE.fullmatch(code):
+        raise Refused(
+            f"«{code}» no és un codi vàlid: useu lletres sense accents, xifres i guions, sense "
+            "espais (p. ex. A1-12)"
+        )
+    return code
+
+
+def _axis(value: object) -> int:
+    if is_blank(value):
+        raise Refused("el valor és obligatori i està buit")
+    try:
+        number = Decimal(str(_python(value)).strip())
+    except InvalidOperation:
+        number = Decimal("NaN")
+    if (
+        isinstance(value, bool)
+        or not number.is_finite()
+        or number != number.to_integral()
+        or int(number) not in PLAN_AXIS
+    ):
+        raise Refused(
+            f"«{value}» no és cap eix del pla (useu un nombre de l'1 al {max(PLAN_AXIS)})"
+        )
+    return int(number)
+
+
+def _title(value: object) -> str:
+    if is_blank(value):
+        raise Refused("el valor és obligatori i està buit")
+    title = " ".join(str(value).split())
+    if len(title) > MAX_TITLE_LENGTH:
+        raise Refused(f"«{title[:40]}…» és massa llarg (màxim {MAX_TITLE_LENGTH} caràcters)")
+    return title
+
+
+def _parse_new(column: str, value: object, caps: Mapping[str, int]) -> object:
+    if column == "code":
+        return _new_code(value)
+    if column == "axis":
+        return _axis(value)
+    if column == "title":
+        return _title(value)
+    if column == "description":
+        return "" if is_blank(value) else str(value).strip()
+    return _parse(column, value, caps)
+
+
+def _audit_values(activity: PlanActivity, depends_on: Sequence[str]) -> dict[str, Any]:
+    return {
+        **{column: json_value(getattr(activity, column)) for column in _AUDITED},
+        "depends_on": sorted(depends_on),
+        "version": activity.version,
+    }
+
+
+def _new_where(new: NewActivity, several: bool) -> str:
+    """How a refusal names a new activity: by its position when several are added together,
+    and by the code typed."""
+    raw = new.values.get("code")
+    code = "" if is_blank(raw) else str(raw).strip()[:MAX_CODE_LENGTH]
+    return "Activitat nova" + (f" {new.row}" if several else "") + (f" ({code})" if code else "")
+
+
+def add_activities(
+    *, session: Session, year: int, activities: Sequence[NewActivity], actor: Actor
+) -> list[str]:
+    """Add ``activities`` to the year's plan in one go; returns their codes.
+
+    Each field is read as the editor reads an edit. Besides: the code is new in the year in any
+    case ("a1-12" and "A1-12" would read as one activity), of letters, digits and dashes; the
+    title is not empty; the axis is one of the plan's seven; a dependency names an activity of
+    the plan or one added with it, and closes no cycle. Raises ``ValidationError`` (naming the
+    activity and the field) before anything is written, also when someone else added the same
+    code meanwhile (the unique index on year and code). Each activity gets an audit entry."""
+    require(actor, Right.EDIT_PLAN)
+    if not activities:
+        return []
+    existing = _activities(session, year)
+    taken = {a.code.casefold(): a for a in existing}
+    caps = plan_caps(session=session, year=year)
+    needs = _requirements(session, year)
+    graph = {a.code: list(needs.get(a.id, ())) for a in existing}
+    several = len(activities) > 1
+    errors: list[str] = []
+    parsed: list[tuple[str, dict[str, object], tuple[str, ...]]] = []
+    added: dict[str, int] = {}  # folded code → the row of the first new activity with it
+    for new in activities:
+        where = _new_where(new, several)
+        errors.extend(
+            f"{where}: «{column}» no és cap camp d'una activitat."
+            for column in new.values
+            if column not in NEW_LABELS
+        )
+        values: dict[str, object] = {}
+        for column in _NEW_FIELDS:
+            try:
+                values[column] = _parse_new(column, new.values.get(column), caps)
+            except Refused as refused:
+                errors.append(f"{where}, {NEW_LABELS[column]}: {refused}.")
+        code = values.get("code")
+        if isinstance(code, str):
+            same = taken.get(code.casefold())
+            if same is not None:
+                errors.append(
+                    f"{where}, {NEW_LABELS['code']}: el codi «{code}» ja és de l'activitat "
+                    f"«{same.code} {same.title}» del pla {year}."
+                )
+            elif code.casefold() in added:
+                errors.append(
+                    f"{where}, {NEW_LABELS['code']}: el codi «{code}» ja és el de l'activitat "
+                    f"nova {added[code.casefold()]}."
+                )
+            else:
+                added[code.casefold()] = new.row
+        parsed.append((where, values, _codes(new.values.get("depends_on"))))
+
+    # Dependencies once every new code is known: one may depend on another added with it.
+    known = {a.code for a in existing} | {str(v["code"]) for _, v, _ in parsed if "code" in v}
+    label = NEW_LABELS["depends_on"]
+    for where, values, depends_on in parsed:
+        code = values.get("code")
+        for required in depends_on:
+            if required == code:
+                errors.append(
+                    f"{where}, {label}: l'activitat «{required}» no pot dependre d'ella mateixa."
+                )
+            elif required not in known:
+                errors.append(
+                    f"{where}, {label}: el codi «{required}» no correspon a cap activitat del pla."
+                )
+        if isinstance(code, str):
+            graph[code] = list(depends_on)
+    if not errors:
+        for where, values, depends_on in parsed:
+            cycle = _cycle(graph, str(values["code"])) if depends_on else None
+            if cycle:
+                errors.append(f"{where}, {label}: dependència circular: {' → '.join(cycle)}.")
+                break
+    if errors:
+        raise ValidationError(errors)
+
+    ids = {a.code: a.id for a in existing}
+    created: list[tuple[PlanActivity, tuple[str, ...]]] = []
+    for where, values, depends_on in parsed:
+        activity = PlanActivity(year=year, **values)
+        session.add(activity)
+        try:
+            session.flush()
+        except IntegrityError:
+            # The check above read the plan before this insert: only a code saved since then
+            # (by another person, another tab) reaches the unique index.
+            raise ValidationError(
+                [
+                    f"{where}, {NEW_LABELS['code']}: una altra persona ha afegit una activitat "
+                    f"amb el codi «{activity.code}» mentre l'omplíeu. Torneu a carregar la "
+                    "pàgina i trieu un altre codi."
+                ]
+            ) from None
+        ids[activity.code] = activity.id
+        created.append((activity, depends_on))
+    for activity, depends_on in created:
+        session.add_all(
+            PlanActivityDependency(activity_id=activity.id, requires_id=ids[required])
+            for required in depends_on
+        )
+        record_change(
+            session,
+            username=actor.audit_name,
+            action=AuditAction.CREATE,
+            table="plan_activity",
+            record_id=activity.id,
+            after=_audit_values(activity, depends_on),
+        )
+    session.flush()
+    return [activity.code for activity, _ in created]
+
+
+def _stale_delete(code: str) -> str:
+    return (
+        f"Activitat {code}: una altra persona l'ha modificada després que la triéssiu. Torneu a "
+        "carregar la pàgina i, si encara cal, torneu-la a esborrar."
+    )
+
+
+def _quoted(names: Sequence[str]) -> str:
+    return and_list([f"«{name}»" for name in names])
+
+
+def delete_activities(
+    *, session: Session, year: int, activities: Sequence[ActivityRef], actor: Actor
+) -> list[str]:
+    """Delete ``activities`` from the year's plan in one go; returns their codes.
+
+    An activity stays, and the whole delete is refused (``ValidationError``, one Catalan
+    message per reason, naming the activity), when:
+
+    - a saved scenario holds it, adopted or not, funded or left out: a scenario is the record
+      of a decision (its selection, its reasons, the minutes' workbook), and deleting the
+      activity would rewrite it. The message names the scenarios to delete first;
+    - another activity depends on it and is not deleted with it: its requirement would point
+      nowhere, and the optimiser would drop it silently;
+    - events are linked to it: they are the evidence of what was done (attendance and reach
+      for the Conveni's justification). Unlinking them here would lose that quietly, so they
+      are named, to be unlinked (or moved) in Seguiment del pla first;
+    - its execution is recorded (under way, done, or an actual cost or hours): the re-plan
+      takes what was spent off the budget, and the spending must not vanish with the row;
+    - someone else saved it (its ``version`` moved on) or deleted it since the page showed it.
+
+    Each deleted activity gets an audit entry with what it was."""
+    require(actor, Right.EDIT_PLAN)
+    if not activities:
+        return []
+    wanted = sorted({ref.activity_id for ref in activities})
+    # Locked (PostgreSQL), so no scenario, dependency or event can take hold of an activity
+    # between these checks and its delete; read afresh, so the versions compared are current.
+    found = {
+        a.id: a
+        for a in session.scalars(
+            select(PlanActivity)
+            .where(PlanActivity.year == year, PlanActivity.id.in_(wanted))
+            .order_by(PlanActivity.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+    }
+    errors: list[str] = []
+    for ref in activities:
+        activity = found.get(ref.activity_id)
+        if activity is None:
+            errors.append(
+                f"Activitat {ref.code}: ja no és al pla {year}; potser l'ha esborrada una altra "
+                "persona."
+            )
+        elif activity.version != ref.version:
+            errors.append(_stale_delete(activity.code))
+    ids = list(found)
+    scenarios: dict[int, list[tuple[str, bool]]] = {}
+    for activity_id, name, adopted_at in session.execute(
+        select(ScenarioActivity.plan_activity_id, Scenario.name, Scenario.adopted_at)
+        .join(Scenario, Scenario.id == ScenarioActivity.scenario_id)
+        .where(ScenarioActivity.plan_activity_id.in_(ids))
+        .order_by(Scenario.name)
+    ):
+        scenarios.setdefault(activity_id, []).append((name, adopted_at is not None))
+    dependents: dict[int, list[str]] = {}
+    for requires_id, code in session.execute(
+        select(PlanActivityDependency.requires_id, PlanActivity.code)
+        .join(PlanActivity, PlanActivity.id == PlanActivityDependency.activity_id)
+        .where(
+            PlanActivityDependency.requires_id.in_(ids),
+            PlanActivityDependency.activity_id.not_in(ids),
+        )
+        .order_by(PlanActivity.code)
+    ):
+        dependents.setdefault(requires_id, []).append(code)
+    events: dict[int, list[str]] = {}
+    for linked_to, title in session.execute(
+        select(Event.plan_activity_id, Event.title)
+        .where(Event.plan_activity_id.in_(ids))
+        .order_by(Event.held_on, Event.id)
+    ):
+        if linked_to is not None:
+            events.setdefault(linked_to, []).append(title)
+    for activity in sorted(found.values(), key=lambda a: a.code):
+        errors.extend(_kept_because(activity, scenarios.get(activity.id, []), dependents, events))
+    if errors:
+        raise ValidationError(errors)
+
+    needs = _requirements(session, year)
+    deleted: list[str] = []
+    # Its requirements first (a row that points to it would keep it from going).
+    session.execute(
+        delete(PlanActivityDependency).where(PlanActivityDependency.activity_id.in_(ids))
+    )
+    for activity in sorted(found.values(), key=lambda a: a.code):
+        before = _audit_values(activity, needs.get(activity.id, ()))
+        activity_id = activity.id
+        session.delete(activity)
+        try:
+            # DELETE ... WHERE version = the one read: a change since then deletes nothing.
+            session.flush()
+        except StaleDataError:
+            raise ValidationError([_stale_delete(activity.code)]) from None
+        record_change(
+            session,
+            username=actor.audit_name,
+            action=AuditAction.DELETE,
+            table="plan_activity",
+            record_id=activity_id,
+            before=before,
+        )
+        deleted.append(activity.code)
+    session.flush()
+    return deleted
+
+
+def _kept_because(
+    activity: PlanActivity,
+    scenarios: Sequence[tuple[str, bool]],
+    dependents: Mapping[int, Sequence[str]],
+    events: Mapping[int, Sequence[str]],
+) -> list[str]:
+    """Why ``activity`` cannot be deleted, one Catalan message per reason (none: it can)."""
+    where = f"Activitat {activity.code}"
+    reasons: list[str] = []
+    if scenarios:
+        names = [f"{name} (el pla adoptat)" if adopted else name for name, adopted in scenarios]
+        subject = (
+            f"l'escenari {_quoted(names)} la fa servir"
+            if len(names) == 1
+            else f"els escenaris {_quoted(names)} la fan servir"
+        )
+        if any(adopted for _, adopted in scenarios):
+            # The adopted plan is the year's record: the activity is cancelled, not erased.
+            hint = " Si ja no s'ha de fer, marqueu-la com a anul·lada a Seguiment del pla."
+        elif len(names) == 1:
+            hint = " Esborreu abans l'escenari si ja no us cal."
+        else:
+            hint = " Esborreu abans els escenaris si ja no us calen."
+        reasons.append(f"{where}: no es pot esborrar perquè {subject}.{hint}")
+    needing = dependents.get(activity.id, ())
+    if needing:
+        subject = (
+            f"l'activitat {needing[0]} en depèn"
+            if len(needing) == 1
+            else f"les activitats {and_list(list(needing))} en depenen"
+        )
+        reasons.append(
+            f"{where}: no es pot esborrar perquè {subject}. Traieu-la abans de «Depèn de», o "
+            "esborreu-les juntes."
+        )
+    linked = events.get(activity.id, ())
+    if linked:
+        named = [f"«{title}»" for title in linked[:_EVENTS_NAMED]]
+        if len(linked) > _EVENTS_NAMED:
+            named.append(f"{len(linked) - _EVENTS_NAMED} més")
+        reasons.append(
+            f"{where}: no es pot esborrar perquè hi ha "
+            f"{plural(len(linked), 'esdeveniment vinculat', 'esdeveniments vinculats')} "
+            f"({and_list(named)}). Desvinculeu-los abans a Seguiment del pla."
+        )
+    done = []
+    if activity.status in _STARTED:
+        done.append(f"és «{ACTIVITY_STATUS[activity.status]}»")
+    if activity.actual_cost_eur is not None or activity.actual_staff_hours is not None:
+        done.append("té cost o hores reals")
+    if done:
+        reasons.append(
+            f"{where}: no es pot esborrar perquè ja en consta l'execució ({' i '.join(done)})."
+        )
+    return reasons

@@ -1,10 +1,12 @@
-"""The plan's activities in a data editor: costs, hours, flags, scores, groups, dependencies.
+"""The plan's activities in a data editor: costs, hours, flags, scores, groups, dependencies;
+below it, adding and deleting activities (``ui.plan_activity_forms``).
 
 The edits are saved together or not at all: the service refuses bad cells with a message naming
 the row and the column, and a row someone else saved meanwhile."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 from streamlit.elements.lib.column_types import ColumnConfig
 
@@ -12,6 +14,7 @@ from services import plan
 from services.access import Right
 from ui.data import query
 from ui.layout import presentation_mode
+from ui.plan_activity_forms import add_form, delete_control
 from ui.plan_editing import save_bar
 from ui.rights import may
 from ui.writes import write
@@ -77,12 +80,25 @@ def activity_editor(year: int) -> None:
         st.info("El vostre rol no permet modificar les activitats del pla.")
         return
     table = query(plan.plan_table, year=year)
+    caps = query(plan.plan_caps, year=year)
     if table.empty:
         st.info(f"No hi ha cap activitat del pla {year} per editar.")
-        return
+        edits: list[plan.ActivityEdit] = []
+    else:
+        edits = _table_editor(year, table, caps)
+    add_column, delete_column = st.columns([3, 2], gap="large")
+    with add_column.expander("Afegeix una activitat", icon=":material/add:"):
+        add_form(year, table, caps, pending=bool(edits), start_again=_start_again)
+    if not table.empty:
+        with delete_column.expander("Esborra activitats", icon=":material/delete:"):
+            delete_control(year, table, pending=bool(edits), start_again=_start_again)
+
+
+def _table_editor(year: int, table: pd.DataFrame, caps: dict[str, int]) -> list[plan.ActivityEdit]:
+    """The editor and its save bar; the edits not saved yet."""
     st.caption(
-        "Editeu les cel·les i deseu: es desa tot junt o res. El codi, l'eix i el títol vénen "
-        "del Pla de Treball."
+        "Editeu les cel·les i deseu: es desa tot junt o res. El codi, l'eix i el títol no es "
+        "canvien a la taula; una activitat nova s'afegeix a «Afegeix una activitat»."
     )
     edited = st.data_editor(
         table,
@@ -92,7 +108,7 @@ def activity_editor(year: int) -> None:
         width="stretch",
         height=600,
         column_order=list(plan.COLUMN_LABELS),
-        column_config=_column_config(query(plan.plan_caps, year=year)),
+        column_config=_column_config(caps),
         disabled=["code", "axis", "title"],
     )
     edits = plan.edits_from_tables(table, edited)
@@ -108,3 +124,4 @@ def activity_editor(year: int) -> None:
             year=year,
             edits=edits,
         )
+    return edits

@@ -33,6 +33,8 @@ EXPECTED: dict[str, Right] = {
     "services.events.save_check_in": Right.EDIT_NETWORK,
     "services.events.register": Right.EDIT_NETWORK,
     "services.plan.update_activities": Right.EDIT_PLAN,
+    "services.plan.add_activities": Right.EDIT_PLAN,
+    "services.plan.delete_activities": Right.EDIT_PLAN,
     "services.scenarios.save_scenario": Right.EDIT_PLAN,
     "services.scenarios.delete_scenario": Right.EDIT_PLAN,
     "services.scenarios.store_scenario": Right.EDIT_PLAN,
