@@ -2,20 +2,21 @@
 hours available.
 
 A 0/1 mixed-integer program solved by HiGHS and checked exactly (``services.optimiser_program``
-says how): maximise the
-weighted value of the funded activities within the budget and the staff hours, keeping the
-mandatory activities, at most ``max_count`` activities of a cap group, at most one of an
-exclusive group, and an activity only with the ones it depends on. With ``conveni_first`` the
-objective is lexicographic, as the plan asks ("prioritat a les activitats vinculades al
-Conveni"): first the best Conveni-linked value, then (that value fixed as a constraint) the best
-total value; with whole-number values (the page's integer weights) both stages are one exact
-solve of ``(total value + 1) × Conveni value + value``. Among equally valuable plans the cheapest
-wins, so money left is never wasted on activities worth nothing with the chosen weights.
+says how): maximise the weighted value of the funded activities within the budget and the staff
+hours, keeping the mandatory activities, at most ``max_count`` activities of a cap group, at
+most one of an exclusive group, and an activity only with the ones it depends on. With
+``conveni_first`` the objective is lexicographic, as the plan asks ("prioritat a les activitats
+vinculades al Conveni"): first the best Conveni-linked value, then (that value fixed as a
+constraint) the best total value; with whole-number values (the page's integer weights) both
+stages are one exact solve of ``(total value + 1) × Conveni value + value``. Among equally
+valuable plans the cheapest wins, so money left is never wasted on activities worth nothing with
+the chosen weights.
 
-Money is handled in integer cents and hours in integer tenths inside the program, so the
-solver's answer is checked exactly against every constraint before it is returned. Every cut
-activity carries the reasons that block it against the chosen selection (budget, hours, cap,
-exclusion, dependency): each reason is a fact that can be checked, not a guess.
+Money is handled in integer cents and hours in integer tenths, so the solver's answer is checked
+exactly against every constraint before it is returned; past ``SOLVE_SECONDS`` the best plan
+found is returned, not called proven, with its gap. Every cut activity carries the reasons that
+block it against the chosen selection (budget, hours, cap, exclusion, dependency): each reason
+is a fact that can be checked, not a guess.
 """
 
 from __future__ import annotations
@@ -33,6 +34,12 @@ from services.catalan import plural
 from services.errors import ValidationError
 from services.formatting import fmt_eur, fmt_number
 from services.frames import frame_of
+from services.limits import (
+    AMOUNT_CEILING_EUR,
+    AMOUNT_CEILING_TEXT,
+    HOURS_CEILING,
+    HOURS_CEILING_TEXT,
+)
 from services.optimiser_frontier import FrontierSampler
 from services.optimiser_program import PlanArrays, Solver
 
@@ -53,19 +60,11 @@ REASON_LABELS: dict[str, str] = {
     "value": "Sense valor",
 }
 FRONTIER_POINTS = 40
-# The largest amount (a cost or the budget) and the most staff hours the optimiser reads: far
-# above any real plan, and low enough that 2.000 activities at the ceiling still add up exactly
-# in the solver's floating point (2.000 × 10^11 cents is below 2^53) and within HiGHS's largest
-# coefficient. Above them, HiGHS fails (10^13 €) and the integer cents overflow (10^18 €).
-AMOUNT_CEILING_EUR = Decimal(1_000_000_000)
-HOURS_CEILING = Decimal(1_000_000)
 # How long one what-if may search (past it HiGHS's best plan is shown as found, not proven, with
 # its gap), and how long the frontier goes on adding budgets to its chart once its ends and the
 # scenario's budget are solved: a network planning two years at once stays responsive.
-SOLVE_SECONDS = 4.0
+SOLVE_SECONDS = 3.0
 FRONTIER_SECONDS = 2.0
-AMOUNT_CEILING_TEXT = "1.000 M€"
-HOURS_CEILING_TEXT = "1.000.000 h"
 
 
 @dataclass(frozen=True)
@@ -412,7 +411,12 @@ def _explain(
     extra = " (amb les activitats de què depèn)" if len(bundle) > 1 else ""
     kinds: list[str] = []
     reasons: list[str] = []
-    for group, members in model.exclusive_members.items():
+    # Only the groups the bundle touches can block it (2.000 activities: no scan of them all).
+    touched = list(bundle)
+    exclusive = {model.exclusive_names[k] for k in model.exclusive_index[touched] if k >= 0}
+    capped = {model.cap_names[k] for k in model.cap_index[touched] if k >= 0}
+    for group in sorted(exclusive, key=model.exclusive_names.index):
+        members = model.exclusive_members[group]
         chosen = [j for j in members if j in selected]
         if chosen and any(j in bundle for j in members):
             kinds.append("exclusion")
@@ -421,7 +425,8 @@ def _explain(
         elif len([j for j in members if j in bundle]) > 1:
             kinds.append("exclusion")
             reasons.append(f"Depèn d'activitats alternatives entre elles (grup «{group}»)")
-    for group, members in model.cap_members.items():
+    for group in sorted(capped, key=model.cap_names.index):
+        members = model.cap_members[group]
         taken = sum(1 for j in members if j in selected)
         adding = sum(1 for j in members if j in bundle)
         if adding and taken + adding > model.caps[group]:
@@ -534,10 +539,19 @@ def frontier(
 
     Columns: ``budget_eur``, ``value``, ``conveni_value``, ``cost_eur``, ``funded``,
     ``current`` (the row of ``inputs.budget_eur``), ``proven`` (the plan is proven optimal at
-    that budget). Empty when the mandatory activities do not fit the hours (no budget can help
-    then).
+    that budget), ``complete`` (every budget of the grid is there: time left none out). Empty
+    when the mandatory activities do not fit the hours (no budget can help then).
     """
-    columns = ["budget_eur", "value", "conveni_value", "cost_eur", "funded", "current", "proven"]
+    columns = [
+        "budget_eur",
+        "value",
+        "conveni_value",
+        "cost_eur",
+        "funded",
+        "current",
+        "proven",
+        "complete",
+    ]
     validate(plan, inputs)
     model = _Model(plan, inputs)
     hours_tenths = _tenths(inputs.staff_hours, ROUND_FLOOR)
@@ -547,9 +561,10 @@ def frontier(
     started = time.monotonic()
     current = _cents(inputs.budget_eur, ROUND_FLOOR)
     top_solver = Solver(model, model.stages(inputs.conveni_first, cheapest=True))
-    sampled = FrontierSampler(
+    sampler = FrontierSampler(
         model, model.stages(inputs.conveni_first, cheapest=False), hours_tenths
-    ).sample(
+    )
+    sampled = sampler.sample(
         floor=floor,
         current=current,
         points=points,
@@ -557,7 +572,7 @@ def frontier(
         deadline=started + seconds,
         least_seconds=SOLVE_SECONDS,
     )
-    rows: list[tuple[int, float, float, int, int, bool, bool]] = []
+    rows: list[tuple[int, float, float, int, int, bool, bool, bool]] = []
     for budget, point in sampled.items():
         x = point.x
         rows.append(
@@ -569,6 +584,7 @@ def frontier(
                 int(x.sum()),
                 budget == current,
                 point.proven,
+                sampler.left_out == 0,
             )
         )
     frame = frame_of(rows, columns).sort_values("budget_eur", ignore_index=True)

@@ -59,6 +59,8 @@ class FrontierSampler:
         self.hours_tenths = hours_tenths
         self.tolerances = stage_tolerances(stages)
         self._solvers: list[Solver] = []
+        # Budgets of the last grid that time left off the chart.
+        self.left_out = 0
 
     def sample(
         self,
@@ -101,6 +103,7 @@ class FrontierSampler:
                     break
                 seconds = least_seconds if must else max(0.05, deadline - time.monotonic())
                 self._solve(pool, batch[:WORKERS], found, grid, seconds)
+        self.left_out = sum(1 for b in grid if b not in found)
         return {b: found[b] for b in grid if b in found}
 
     def _solver(self, slot: int) -> Solver:

@@ -46,14 +46,13 @@ from services.catalan import and_list, plural
 from services.errors import ValidationError
 from services.frames import frame_of
 from services.labels import ACTIVITY_STATUS, PLAN_AXIS
-from services.optimiser import (
+from services.limits import (
     AMOUNT_CEILING_EUR,
     AMOUNT_CEILING_TEXT,
     HOURS_CEILING,
     HOURS_CEILING_TEXT,
-    Activity,
-    Plan,
 )
+from services.optimiser import Activity, Plan
 
 SCORE_COLUMNS = ("score_impact", "score_territory", "score_alignment", "score_demand")
 # The editor's columns, in order, with their Catalan headers.

@@ -111,8 +111,8 @@ def trust_note(result: Solution) -> tuple[bool, str]:
     if result.proven_optimal:
         checks = (
             "Resultat comprovat: el càlcul demostra que és el millor pla possible, i una "
-            "revisió exacta, al cèntim, confirma que compleix totes les condicions i que ni "
-            "afegir cap activitat de fora ni canviar-ne una per una altra el millora"
+            "revisió exacta, al cèntim, confirma que compleix totes les condicions i que cap "
+            "activitat afegida o intercanviada el millora"
         )
         if result.corrected:
             return True, (

@@ -72,7 +72,8 @@ def frontier_chart(frame: pd.DataFrame) -> alt.LayerChart | alt.FacetChart:
             color=alt.Color(
                 "Sèrie:N",
                 scale=alt.Scale(domain=list(SERIES.values()), range=["#1f77b4", "#2ca02c"]),
-                legend=alt.Legend(orient="bottom", title=None),
+                # No cut labels ("Valor vinculat al Con…") in presentation mode's larger type.
+                legend=alt.Legend(orient="bottom", title=None, labelLimit=0),
             ),
             tooltip=["Sèrie", "Pressupost", "Valor", "Activitats", "Cost"],
         )
@@ -128,6 +129,23 @@ def _gain_text(plan: Plan, gain: Gain) -> str:
     return "\n".join(parts)
 
 
+def sampling_note(frame: pd.DataFrame) -> str:
+    """What the chart leaves out on a large plan (empty when every budget is proven)."""
+    note = ""
+    if not frame["complete"].all():
+        note += (
+            f" Pla gran: s'han calculat {len(frame)} pressupostos, on la corba canvia més; entre "
+            "dos punts, la línia mostra el valor que ja garanteix el pressupost de l'esquerra."
+        )
+    if not frame["proven"].all():
+        unproven = int((~frame["proven"]).sum())
+        note += (
+            f" {plural(unproven, 'punt és', 'punts són')} el millor pla trobat en el temps de "
+            "càlcul, sense demostrar que sigui el millor possible."
+        )
+    return note
+
+
 def show_frontier(year: int, plan: Plan, inputs: Inputs) -> None:
     st.subheader("Què compra cada euro")
     try:
@@ -147,6 +165,7 @@ def show_frontier(year: int, plan: Plan, inputs: Inputs) -> None:
         f"finança tot el que és possible ({fmt_eur(frame['budget_eur'].max(), 0)}), amb les "
         "hores i els pesos triats. Amb «Prioritat al Conveni», el valor total pot "
         "baixar en pujar el pressupost quan una activitat del Conveni gran hi passa a cabre."
+        + sampling_note(frame)
     )
     extra = st.number_input(
         "Què compraria un increment de (€)",

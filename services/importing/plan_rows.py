@@ -29,6 +29,12 @@ from services.importing.event_rows import resolve_plan_groups, work_group_lookup
 from services.importing.reading import Cell
 from services.importing.values import CellError, Choices, shown
 from services.labels import ACTIVITY_STATUS
+from services.limits import (
+    AMOUNT_CEILING_EUR,
+    AMOUNT_CEILING_TEXT,
+    HOURS_CEILING,
+    HOURS_CEILING_TEXT,
+)
 
 
 class _Cell(SheetRow):
@@ -56,13 +62,20 @@ def _integer(low: int, high: int | None) -> Callable[[Cell], int]:
     return lambda value: _Cell(value).integer("v", low, high)
 
 
-def _decimal(what: str, places: str) -> Callable[[Cell], Decimal]:
+def _decimal(what: str, places: str, maximum: Decimal, limit: str) -> Callable[[Cell], Decimal]:
+    """A number with ``places``; above ``maximum`` (the optimiser's ceiling, named ``limit``) it
+    is refused, as the plan's editors refuse it: no scenario could be computed on it."""
+
     def parse(value: Cell) -> Decimal:
         raw = shown(value)
         # "1.234,50" as a Catalan spreadsheet writes it: the loader takes "1234,50".
         if "," in raw and "." in raw and raw.rindex(",") > raw.rindex("."):
             raw = raw.replace(".", "")
-        return _Cell(raw).decimal("v", what).quantize(Decimal(places))
+        number = _Cell(raw).decimal("v", what)
+        # Compared before rounding: rounding 1e30 to cents needs more digits than Decimal keeps.
+        if number > maximum:
+            raise CellError(f"«{shown(value)}» passa del màxim que es pot calcular ({limit})")
+        return number.quantize(Decimal(places))
 
     return parse
 
@@ -226,8 +239,10 @@ class PlanActivityImporter(Importer):
             "work_group": self.groups.match,
             "conveni": _boolean,
             "mandatory": _boolean,
-            "estimated_cost_eur": _decimal("un import", "0.01"),
-            "staff_hours": _decimal("un nombre d'hores", "0.1"),
+            "estimated_cost_eur": _decimal(
+                "un import", "0.01", AMOUNT_CEILING_EUR, AMOUNT_CEILING_TEXT
+            ),
+            "staff_hours": _decimal("un nombre d'hores", "0.1", HOURS_CEILING, HOURS_CEILING_TEXT),
             "score_impact": _integer(0, 5),
             "score_territory": _integer(0, 5),
             "score_alignment": _integer(0, 5),

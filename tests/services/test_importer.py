@@ -381,11 +381,22 @@ def test_plan_activities_reuse_the_plan_loader_rules(session: Session) -> None:
         "2026;Z-2;1;Cicle A;100;5;Z-3;\n"
         "2026;Z-3;1;Cicle B;100;5;Z-2;\n"
         "2026;Z-4;1;Sense límit;100;5;;cap_inventat\n"
+        "2026;Z-5;1;Massa car;1e13;5;;\n"
+        "2026;Z-6;1;Massa hores;100;2000000;;\n"
     )
     problems = _preview(session, "activitats", bad).problems
     assert "fila 2, columna *Eix*: «9» ha de ser entre 1 i 7" in problems
     assert any("dependència circular: Z-2 → Z-3 → Z-2" in p for p in problems)
     assert any("«cap_inventat» no és cap grup de límit del pla 2026" in p for p in problems)
+    # The optimiser's ceilings, as the plan's editors refuse them.
+    assert (
+        "fila 6, columna *Cost estimat (€)*: «1e13» passa del màxim que es pot calcular "
+        "(1.000 M€)" in problems
+    )
+    assert (
+        "fila 7, columna *Hores de l'equip*: «2000000» passa del màxim que es pot calcular "
+        "(1.000.000 h)" in problems
+    )
 
 
 @pytest.mark.parametrize("kind", list(kinds()))

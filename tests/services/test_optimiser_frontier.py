@@ -35,7 +35,7 @@ def test_with_time_every_budget_of_the_grid_is_the_proven_optimum(conveni_first:
     given_inputs = inputs(40_000, 2_000, conveni_first=conveni_first)
     curve = frontier(plan, given_inputs, points=25, seconds=60)
     assert len(curve) in (25, 26)  # the scenario's budget, unless it is on the grid
-    assert curve["proven"].all()
+    assert curve["proven"].all() and curve["complete"].all()
     assert curve["current"].sum() == 1
     for row in curve.itertuples():
         value, conveni_value = optimum_at(plan, given_inputs, row.budget_eur)
@@ -82,6 +82,7 @@ def test_out_of_time_the_ends_and_the_scenario_are_still_drawn() -> None:
     curve = frontier(plan, given_inputs, points=40, seconds=0)
     everything = frontier(plan, given_inputs, points=40, seconds=60)
     assert len(curve) < len(everything)
+    assert not curve["complete"].any() and everything["complete"].all()
     assert curve["budget_eur"].min() == everything["budget_eur"].min()
     assert curve["budget_eur"].max() == everything["budget_eur"].max()
     assert curve.loc[curve["current"], "budget_eur"].tolist() == [300_000]
