@@ -78,8 +78,9 @@ class FrontierSampler:
         last budget. The grid runs from ``floor`` to it at ``points`` even budgets, plus
         ``current``. The floor, the top and ``current`` are solved whatever the time (each
         with ``least_seconds`` at least); the rest while ``deadline`` (a ``time.monotonic``
-        instant) allows."""
+        instant) allows another batch like the last one."""
         found: dict[int, Point] = {}
+        started = time.monotonic()
         with ThreadPoolExecutor(max_workers=WORKERS) as pool:
             # The top and the scenario's budget at once: neither needs the other.
             first: list[Callable[[], Answer]] = [top]
@@ -96,13 +97,18 @@ class FrontierSampler:
                 | {b for b in found if b >= floor}
             )
             self._settle(grid, found)
-            while floor not in found or time.monotonic() < deadline:
+            # How long the last batch took: a batch that would not finish before the deadline
+            # is not started (it would only add points cut short, not proven).
+            last_batch = time.monotonic() - started
+            while floor not in found or time.monotonic() + last_batch < deadline:
                 must = [] if floor in found else [floor]
                 batch = must + [b for b in self._next_budgets(grid, found) if b not in must]
                 if not batch:
                     break
-                seconds = least_seconds if must else max(0.05, deadline - time.monotonic())
+                began = time.monotonic()
+                seconds = least_seconds if must else max(0.05, deadline - began)
                 self._solve(pool, batch[:WORKERS], found, grid, seconds)
+                last_batch = time.monotonic() - began
         self.left_out = sum(1 for b in grid if b not in found)
         return {b: found[b] for b in grid if b in found}
 
