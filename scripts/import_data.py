@@ -32,8 +32,10 @@ from db.session import describe_url, make_engine, run_write, session_scope, writ
 from scripts.acting import command_actor
 from services import backup, importing
 from services.access import Actor, Right
+from services.catalan import plural
 from services.clock import catalan_today
 from services.errors import ValidationError
+from services.formatting import fmt_number
 from settings import database_url
 
 RESTORE_KINDS = {"copia", "còpia", "backup", "restore"}
@@ -69,7 +71,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _print_problems(problems: tuple[str, ...] | list[str]) -> None:
-    print(f"REFUSAT: no s'ha desat res. {len(problems)} problemes:")
+    print(f"REFUSAT: no s'ha desat res. {plural(len(problems), 'problema', 'problemes')}:")
     for problem in problems:
         print(f"  - {problem}")
 
@@ -79,16 +81,22 @@ def _restore(engine: Engine, data: bytes, dry_run: bool, actor: Actor) -> int:
         with write_scope(engine) as session:
             result = backup.restore_xlsx(session=session, data=data, actor=actor)
             for table, count in result.rows:
-                print(f"  {table}: {count} files")
+                print(f"  {table}: {plural(count, 'fila', 'files')}")
             if dry_run:
                 raise _DryRun
     except ValidationError as error:
         _print_problems(error.messages)
         return 1
     except _DryRun:
-        print(f"Prova (--dry-run): es restaurarien {result.total} files. No s'ha desat res.")
+        print(
+            f"Prova (--dry-run): es restaurarien {plural(result.total, 'fila', 'files')}. "
+            "No s'ha desat res."
+        )
         return 0
-    print(f"Còpia restaurada: {result.total} files (còpia del {result.created_at}).")
+    print(
+        f"Còpia restaurada: {plural(result.total, 'fila', 'files')} "
+        f"(còpia del {result.created_at})."
+    )
     return 0
 
 
@@ -136,9 +144,14 @@ def main(argv: list[str] | None = None) -> int:
         except ValidationError as error:
             _print_problems(error.messages)
             return 1
+        header = (
+            f", capçalera a la fila {preview.header_line}"
+            if preview.header_line is not None
+            else ""
+        )
         print(
-            f"{importing.kinds()[kind]} des de {args.file.name} ({preview.file_format or '?'}): "
-            f"{preview.summary()}"
+            f"{importing.kinds()[kind]} des de {args.file.name} "
+            f"({preview.file_format or '?'}{header}): {preview.summary()}"
         )
         for note in preview.notes:
             print(f"Nota: {note}")
@@ -151,8 +164,9 @@ def main(argv: list[str] | None = None) -> int:
             print("No hi havia res de nou: la base de dades ja tenia aquestes dades.")
         else:
             print(
-                f"Importat: {preview.created} nous, {preview.updated} actualitzats, "
-                f"{preview.unchanged} sense canvis."
+                f"Importat: {plural(preview.created, 'nou', 'nous')}, "
+                f"{plural(preview.updated, 'actualitzat', 'actualitzats')}, "
+                f"{fmt_number(preview.unchanged)} sense canvis."
             )
         return 0
     finally:

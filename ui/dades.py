@@ -55,8 +55,9 @@ def import_section() -> None:
         "Fitxer CSV o XLSX",
         type=["csv", "xlsx", "txt"],
         key=f"dades_import_file_{upload_round}",
-        help="CSV separat per comes o punt i coma (UTF-8 o Windows-1252, com el desa "
-        "l'Excel) o un llibre XLSX (es llegeix el primer full).",
+        help="CSV separat per comes, punt i coma o tabulacions (UTF-8, Windows-1252 o el "
+        "«Text Unicode» de l'Excel) o un llibre XLSX (es llegeix el primer full). La "
+        "capçalera pot anar sota un títol; una fila final de totals no s'importa.",
     )
     if uploaded is None:
         st.info(
@@ -100,14 +101,18 @@ def import_section() -> None:
 
 
 def _show_preview(preview: importing.ImportPreview) -> None:
-    st.markdown(f"**Previsualització** · {preview.summary()}")
+    header = (
+        f" · capçalera a la fila {fmt_number(preview.header_line)}"
+        if preview.header_line is not None
+        else ""
+    )
+    st.markdown(f"**Previsualització**{header} · {preview.summary()}")
     new, changed, same, refused = st.columns(4)
     new.metric("Nous", fmt_number(preview.created), border=True)
     changed.metric("Actualitzacions", fmt_number(preview.updated), border=True)
     same.metric("Sense canvis", fmt_number(preview.unchanged + preview.duplicates), border=True)
     refused.metric("Refusats", fmt_number(preview.refused), border=True)
-    for note in preview.notes:
-        st.warning(note, icon=":material/info:")
+    # The refusal first: it is what has to be acted on; the notes say how the file was read.
     if preview.problems:
         in_table = (
             " Vegeu-los tots a la taula de previsualització." if not preview.rows.empty else ""
@@ -119,5 +124,12 @@ def _show_preview(preview: importing.ImportPreview) -> None:
         )
     elif not preview.can_import:
         st.info("No hi ha res de nou: la base de dades ja té aquestes dades.")
+    if len(preview.notes) == 1:
+        st.warning(preview.notes[0], icon=":material/info:")
+    elif preview.notes:
+        st.warning(
+            "**Com s'ha llegit el fitxer**\n\n" + "\n".join(f"- {n}" for n in preview.notes),
+            icon=":material/info:",
+        )
     if not preview.rows.empty:
         _preview_table(preview)

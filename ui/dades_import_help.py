@@ -24,8 +24,9 @@ def kind_help(kind: str) -> None:
     spec = importing.spec(kind)
     with st.expander(f"Columnes del fitxer de {spec.label.lower()}", expanded=False):
         st.caption(
-            "La primera fila ha de tenir els noms de les columnes (s'accepten sense accents, "
-            "en majúscules o minúscules). Les files es relacionen amb les dades existents "
+            "La capçalera, amb els noms de les columnes, pot ser la primera fila o anar sota "
+            "un títol (s'accepten sense accents, en majúscules o minúscules); una fila final "
+            "de totals no s'importa. Les files es relacionen amb les dades existents "
             f"{spec.matching}. Una cel·la buida no esborra mai cap valor: per buidar-ne un, "
             "useu la pestanya Edita."
         )

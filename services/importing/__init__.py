@@ -36,12 +36,13 @@ from services.importing.base import (
 from services.importing.event_rows import EventImporter
 from services.importing.exporting import EXPORTERS
 from services.importing.interaction_rows import InteractionImporter
+from services.importing.layout import HEADER_SEARCH_ROWS, header_index, lay_out
 from services.importing.member_rows import MemberImporter
 from services.importing.person_rows import PersonImporter
 from services.importing.plan_rows import PlanActivityImporter
 from services.importing.reading import RawTable, read_table
 from services.importing.registration_rows import RegistrationImporter
-from services.importing.values import key
+from services.importing.values import is_blank, key
 
 IMPORTERS: dict[str, type[Importer]] = {
     importer.spec.code: importer
@@ -121,6 +122,9 @@ class ImportPreview:
     kind: str
     file_name: str
     file_format: str = ""
+    # The file's row taken as the header (a title block above it is left out); None when the
+    # file could not be read at all.
+    header_line: int | None = None
     rows: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PREVIEW_COLUMNS))
     # Everything that stops the import: file-level problems first, then each refused cell.
     problems: tuple[str, ...] = ()
@@ -159,7 +163,7 @@ class ImportResult:
 
 
 def _map_headers(
-    table: RawTable, kind_spec: KindSpec
+    headers: tuple[str, ...], header_line: int, kind_spec: KindSpec
 ) -> tuple[dict[str, int], list[str], list[str]]:
     """Column key → position in the file; problems; notes."""
     by_name: dict[str, Column] = {}
@@ -169,7 +173,7 @@ def _map_headers(
     positions: dict[str, int] = {}
     problems: list[str] = []
     ignored: list[str] = []
-    for index, header in enumerate(table.headers):
+    for index, header in enumerate(headers):
         if not header:
             continue
         found = by_name.get(key(header))
@@ -177,7 +181,7 @@ def _map_headers(
             ignored.append(header)
             continue
         if found.key in positions:
-            first = table.headers[positions[found.key]]
+            first = headers[positions[found.key]]
             problems.append(
                 f"Les columnes «{first}» i «{header}» són la mateixa dada "
                 f"(*{found.header}*): deixeu-ne només una."
@@ -187,11 +191,16 @@ def _map_headers(
     missing = [c.header for c in kind_spec.columns if c.required and c.key not in positions]
     if missing:
         expected = ", ".join(c.header for c in kind_spec.columns)
+        where = (
+            f"La fila {header_line}, la que més s'hi assembla,"
+            if positions
+            else f"Cap de les primeres {HEADER_SEARCH_ROWS} files no té els noms de les columnes"
+        )
         problems.insert(
             0,
-            f"Falta la columna {', '.join(f'*{m}*' for m in missing)}. La fila 1 ha de tenir "
-            f"els noms de les columnes ({expected}); s'hi ha trobat: "
-            f"{', '.join(h for h in table.headers if h) or 'res'}.",
+            f"Falta la columna {', '.join(f'*{m}*' for m in missing)}. {where} "
+            f"({expected}); a la fila {header_line} hi ha: "
+            f"{', '.join(h for h in headers if h) or 'res'}.",
         )
     notes = (
         [f"Columnes que no s'importen (no les reconeixem): {', '.join(ignored)}."]
@@ -199,6 +208,33 @@ def _map_headers(
         else []
     )
     return positions, problems, notes
+
+
+def _looks_like(table: RawTable, code: str) -> str | None:
+    """The kind this file's columns fit better than ``code``'s, said in Catalan; or None.
+
+    Better: that kind's header names all its required columns and more of its columns than
+    ``code``'s header names of ``code``'s."""
+    _, own = header_index(table, IMPORTERS[code].spec)
+    best: tuple[int, KindSpec, set[str]] | None = None
+    for other, importer in IMPORTERS.items():
+        other_spec = importer.spec
+        if other == code:
+            continue
+        _, matched = header_index(table, other_spec)
+        required = {c.key for c in other_spec.columns if c.required}
+        if required <= matched and len(matched) > max(len(own), best[0] if best else 0):
+            best = (len(matched), other_spec, matched)
+    if best is None:
+        return None
+    _, other_spec, matched = best
+    named = ", ".join(c.header for c in other_spec.columns if c.key in matched)
+    return (
+        f"Aquest fitxer sembla de {other_spec.label.lower()}, no de "
+        f"{IMPORTERS[code].spec.label.lower()} (té les columnes {named}): trieu "
+        f"«{other_spec.label}» a «Què voleu importar?» (a la "
+        f"línia d'ordres: {other_spec.code})."
+    )
 
 
 @dataclass
@@ -210,9 +246,18 @@ class _Plan:
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     importer: Importer | None = None
+    header_line: int | None = None
+    looks_like: str | None = None
 
 
 def _plan(session: Session, kind: str, data: bytes, file_name: str, today: date) -> _Plan:
+    plan = _plan_rows(session, kind, data, file_name, today)
+    if plan.looks_like is not None:
+        (plan.problems if plan.problems else plan.notes).insert(0, plan.looks_like)
+    return plan
+
+
+def _plan_rows(session: Session, kind: str, data: bytes, file_name: str, today: date) -> _Plan:
     code = kind_code(kind)
     plan = _Plan(kind=code, file_name=file_name)
     try:
@@ -223,21 +268,28 @@ def _plan(session: Session, kind: str, data: bytes, file_name: str, today: date)
     plan.file_format = table.file_format
     plan.notes.extend(table.notes)
     importer = IMPORTERS[code](session, today)
-    positions, problems, notes = _map_headers(table, importer.spec)
+    layout = lay_out(table, importer.spec)
+    plan.header_line = layout.header_line
+    positions, problems, notes = _map_headers(layout.headers, layout.header_line, importer.spec)
+    plan.notes.extend(layout.notes)
     plan.notes.extend(notes)
+    # A refusal says it first (whatever else is refused, the kind chosen is the likelier
+    # mistake); an import that goes through only notes it.
+    plan.looks_like = _looks_like(table, code)
     if problems:
         plan.problems.extend(problems)
         return plan
-    if not table.rows:
+    if not layout.rows:
         plan.problems.append(
-            "El fitxer només té la fila de capçalera: no hi ha cap fila per importar."
+            f"El fitxer només té la fila de capçalera (fila {layout.header_line}): no hi ha "
+            "cap fila per importar."
         )
         return plan
-    headers = {column: table.headers[index] for column, index in positions.items()}
-    width = len(table.headers)
+    headers = {column: layout.headers[index] for column, index in positions.items()}
+    width = len(layout.headers)
     readers: list[RowReader | RowPlan] = []
-    for line, cells in table.rows:
-        if len(cells) > width and any(c not in (None, "") for c in cells[width:]):
+    for line, cells in layout.rows:
+        if len(cells) > width and any(not is_blank(c) for c in cells[width:]):
             readers.append(
                 RowPlan(
                     line,
@@ -262,6 +314,7 @@ def _plan(session: Session, kind: str, data: bytes, file_name: str, today: date)
         plan.rows.append(importer.plan_row(reader) if isinstance(reader, RowReader) else reader)
     importer.finish(plan.rows)
     plan.importer = importer
+    plan.notes.extend(importer.reading_notes())
     plan.problems.extend(m for r in plan.rows if r.action == REFUSED for m in r.messages)
     duplicates = sum(1 for r in plan.rows if r.action == DUPLICATE)
     if duplicates == 1:
@@ -294,6 +347,7 @@ def _preview(plan: _Plan) -> ImportPreview:
         kind=plan.kind,
         file_name=plan.file_name,
         file_format=plan.file_format,
+        header_line=plan.header_line,
         rows=frame,
         problems=tuple(plan.problems),
         notes=tuple(plan.notes),

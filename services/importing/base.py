@@ -23,7 +23,7 @@ from services.audit import json_value, record_changes
 from services.errors import ValidationError
 from services.formatting import fmt_date
 from services.importing.reading import Cell
-from services.importing.values import CellError, is_blank, key
+from services.importing.values import CellError, DateReader, is_blank, key
 
 # Distinct values remembered per column (free text is rarely repeated: stop there).
 _MEMO_LIMIT = 20_000
@@ -213,6 +213,29 @@ class Importer:
         if labels is not None and value in labels:
             return labels[value]
         return display(value)
+
+    def reading_notes(self) -> list[str]:
+        """How the cells read so far were understood where that was a guess: one note per
+        column whose two-digit years were read as 20yy.
+
+        ``parse_cells`` hands a reader each distinct cell once, so rows cannot be counted
+        here: the note counts distinct dates."""
+        notes: list[str] = []
+        for column in self.spec.columns:
+            reader = self.parsers.get(column.key)
+            if not isinstance(reader, DateReader) or not reader.two_digit:
+                continue
+            count = len(reader.two_digit)
+            first, example = next(iter(reader.two_digit.items()))
+            if count == 1:
+                what = f"1 data amb l'any de dues xifres ({example}) s'ha llegit"
+            else:
+                what = (
+                    f"{count} dates diferents amb l'any de dues xifres (p. ex. {example}) "
+                    "s'han llegit"
+                )
+            notes.append(f"Columna *{column.header}*: {what} com a 20aa ({fmt_date(first)}).")
+        return notes
 
     # -- planning ------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from db.models import Event, EventKind, PlanActivity, WorkGroup
 from db.plan_loader import WORK_GROUPS, load_work_groups
 from services.importing.base import Column, Importer, KindSpec, Record, RowPlan, RowReader
 from services.importing.matching import MunicipalityMatcher, NamedLookup
-from services.importing.values import Choices, key, parse_date, shown, text
+from services.importing.values import Choices, DateReader, key, shown, text
 from services.labels import EVENT_FORMAT, EVENT_KIND
 
 SPEC = KindSpec(
@@ -144,7 +144,7 @@ class EventImporter(Importer):
             self.current.setdefault((key(row.title), row.held_on), dict(row._mapping))
         self.parsers = {
             "title": lambda v: text(v, max_length=200),
-            "held_on": parse_date,
+            "held_on": DateReader.about_future(today),
             "kind": Choices.of(EVENT_KIND, "cap tipus d'esdeveniment").parse,
             "format": Choices.of(EVENT_FORMAT, "cap format").parse,
             "municipality": self.municipalities.match,

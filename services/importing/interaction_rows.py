@@ -29,7 +29,7 @@ from services.importing.matching import (
     staff_lookup,
     topic_lookup,
 )
-from services.importing.values import CellError, Choices, key, parse_date, shown, text
+from services.importing.values import CellError, Choices, DateReader, key, shown, text
 from services.labels import CHANNEL, REFERRAL
 
 SPEC = KindSpec(
@@ -143,11 +143,11 @@ class InteractionImporter(Importer):
         referrals = Choices.of(REFERRAL, "cap derivació")
         self.parsers = {
             "member": self.members.match,
-            "occurred_on": parse_date,
+            "occurred_on": DateReader.about_past(today),
             "channel": channels.parse,
             "summary": lambda v: text(v, multiline=True),
             "referral": referrals.parse,
-            "next_contact_on": parse_date,
+            "next_contact_on": DateReader.about_future(today),
             "staff": self.staff.match,
         }
         self.labels = {"channel": dict(CHANNEL), "referral": dict(REFERRAL)}

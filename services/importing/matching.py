@@ -28,6 +28,9 @@ ARTICLES = ("l'", "el", "la", "els", "les", "es", "era", "eth", "eths", "eres", 
 _TRAILING_ARTICLE = re.compile(
     r"^(?P<name>.+?)\s*(?:,\s*(?P<comma>[^\s,()]+)|\((?P<paren>[^\s()]+)\))$"
 )
+_WORD = re.compile(r"[0-9a-z]+")
+# Enough to find the one meant without turning the refusal into a list.
+MAX_SUGGESTIONS = 3
 
 
 def front_article(name: str) -> str:
@@ -43,13 +46,22 @@ def front_article(name: str) -> str:
     return f"{article}{rest}" if article.endswith("'") else f"{article} {rest}"
 
 
-def _without_article(folded_key_source: str) -> str:
-    folded = fold(folded_key_source)
+def _strip_article(folded: str) -> str:
     for article in ARTICLES:
         prefix = article if article.endswith("'") else f"{article} "
         if folded.startswith(prefix):
-            return key(folded[len(prefix) :])
-    return key(folded)
+            return folded[len(prefix) :]
+    return folded
+
+
+def _without_article(folded_key_source: str) -> str:
+    return key(_strip_article(fold(folded_key_source)))
+
+
+def _words(folded: str) -> str:
+    """The words of a folded name, space-padded so that a word sequence can only be found
+    whole: " sant cugat " is in " sant cugat del valles " but " sant " is not in " santa "."""
+    return f" {' '.join(_WORD.findall(folded))} "
 
 
 @lru_cache(maxsize=1)
@@ -74,13 +86,22 @@ def _suggest(names: list[str]) -> str:
 
 class MunicipalityMatcher:
     def __init__(self, session: Session) -> None:
-        rows = session.execute(select(Municipality.ine_code, Municipality.name)).all()
-        self.names = {code: name for code, name in rows}
+        rows = session.execute(
+            select(Municipality.ine_code, Municipality.name, Municipality.population)
+        ).all()
+        self.names = {code: name for code, name, _ in rows}
         self.by_key: dict[str, list[str]] = defaultdict(list)
         self.by_bare_key: dict[str, list[str]] = defaultdict(list)
-        for code, name in rows:
+        for code, name, _ in rows:
             self.by_key[key(name)].append(code)
             self.by_bare_key[_without_article(name)].append(code)
+        # Biggest first, so that each class of candidates comes out in the order to suggest:
+        # someone who writes "Santa Coloma" more likely means Gramenet than Queralt.
+        by_size = sorted(rows, key=lambda row: (-(row[2] or 0), row[1]))
+        # Each name's words with and without its article: "Seu" should find La Seu d'Urgell.
+        self.words: list[tuple[str, str, str]] = [
+            (name, _words(fold(name)), _words(_strip_article(fold(name)))) for _, name, _ in by_size
+        ]
         self.idescat = {v: k for k, v in _idescat_codes().items() if k in self.names}
         self._memo: dict[str, str | CellError] = {}
 
@@ -113,11 +134,6 @@ class MunicipalityMatcher:
                 f"«{raw}» és ambigu: pot ser {', '.join(self.label(c) for c in codes)}; "
                 "indiqueu el codi INE"
             )
-        starting = sorted(
-            self.names[c] for k, cs in self.by_key.items() if k.startswith(wanted) for c in cs
-        )
-        if wanted and 1 < len(starting) <= 6:
-            raise CellError(f"«{raw}» és ambigu: pot ser {', '.join(starting)}")
         return self._unknown(raw)
 
     def _by_code(self, raw: str) -> str:
@@ -140,8 +156,34 @@ class MunicipalityMatcher:
         raise CellError(f"{raw} no és cap codi INE (5 xifres) ni Idescat (6 xifres) de Catalunya")
 
     def _unknown(self, raw: str) -> str:
-        suggestions = closest(front_article(raw), self.names.values())
+        # A short form ("Sant Cugat") is refused, never completed: two or more municipalities
+        # may share it, and a wrong guess would be written without anyone noticing.
+        short = self._completions(front_article(raw))
+        if short:
+            raise CellError(
+                f"«{raw}» no és el nom complet de cap municipi de Catalunya{_suggest(short)}"
+            )
+        # Only when no name holds the typed words: a typo's near matches would bury the
+        # completions ("Montgat" after the two Sant Cugats).
+        suggestions = closest(front_article(raw), self.names.values(), n=MAX_SUGGESTIONS)
         raise CellError(f"«{raw}» no és cap municipi de Catalunya{_suggest(suggestions)}")
+
+    def _completions(self, typed: str) -> list[str]:
+        """Names that begin with the typed words (with or without their article), then names
+        that hold them further on; biggest first within each."""
+        wanted = _words(fold(typed))
+        if not wanted.strip():
+            return []
+        starting: list[str] = []
+        containing: list[str] = []
+        for name, words, bare_words in self.words:
+            if words.startswith(wanted) or bare_words.startswith(wanted):
+                starting.append(name)
+                if len(starting) == MAX_SUGGESTIONS:
+                    break
+            elif wanted in words and len(containing) < MAX_SUGGESTIONS:
+                containing.append(name)
+        return [*starting, *containing][:MAX_SUGGESTIONS]
 
 
 class MemberMatcher:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from db.models import Member
 from services.importing.base import Column, Importer, KindSpec, Record, RowPlan, RowReader, table_of
 from services.importing.matching import MemberMatcher, MunicipalityMatcher, staff_lookup
-from services.importing.values import Choices, key, parse_bool, parse_date, shown, text
+from services.importing.values import Choices, DateReader, key, parse_bool, shown, text
 from services.labels import MEMBER_KIND
 
 SPEC = KindSpec(
@@ -129,10 +129,10 @@ class MemberImporter(Importer):
             "name": lambda v: text(v, max_length=160),
             "kind": kinds.parse,
             "municipality": self.municipalities.match,
-            "joined_on": parse_date,
-            "left_on": parse_date,
+            "joined_on": DateReader.about_past(today),
+            "left_on": DateReader.about_past(today),
             "is_territorial_delegate": parse_bool,
-            "abc_sheet_updated_on": parse_date,
+            "abc_sheet_updated_on": DateReader.about_past(today),
             "owner": self.staff.match,
             "notes": lambda v: text(v, multiline=True),
         }

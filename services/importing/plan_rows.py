@@ -1,6 +1,7 @@
 """Plan activities, found by year and code. Cells are read with the work-plan loader's own
-rules (``db.plan_loader``): axis 1-7, scores 0-5, decimal commas, yes/no as 1/0, caps that
-exist, dependencies on known codes and without cycles."""
+rules (``db.plan_loader``): axis 1-7, scores 0-5, decimal commas, caps that exist,
+dependencies on known codes and without cycles. Yes/no is read as every import reads it
+(``parse_bool``: sí/no, 1/0, vertader/fals...), a superset of the loader's 1/0."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from services.importing.base import (
 )
 from services.importing.event_rows import resolve_plan_groups, work_group_lookup
 from services.importing.reading import Cell
-from services.importing.values import CellError, Choices, shown
+from services.importing.values import CellError, Choices, parse_bool, shown
 from services.labels import ACTIVITY_STATUS
 from services.limits import (
     AMOUNT_CEILING_EUR,
@@ -82,10 +83,6 @@ def _decimal(what: str, places: str, maximum: Decimal, limit: str) -> Callable[[
 
 def _text(max_length: int | None) -> Callable[[Cell], str]:
     return lambda value: _Cell(value).text("v", max_length=max_length)
-
-
-def _boolean(value: Cell) -> bool:
-    return _Cell(value).boolean("v")
 
 
 def _score(code: str, header: str, what: str) -> Column:
@@ -237,8 +234,8 @@ class PlanActivityImporter(Importer):
             "title": _text(200),
             "description": _text(None),
             "work_group": self.groups.match,
-            "conveni": _boolean,
-            "mandatory": _boolean,
+            "conveni": parse_bool,
+            "mandatory": parse_bool,
             "estimated_cost_eur": _decimal(
                 "un import", "0.01", AMOUNT_CEILING_EUR, AMOUNT_CEILING_TEXT
             ),

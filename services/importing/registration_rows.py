@@ -20,7 +20,7 @@ from services.importing.base import (
     name_of,
 )
 from services.importing.matching import MemberMatcher, MunicipalityMatcher, closest
-from services.importing.values import Choices, key, parse_date, shown
+from services.importing.values import Choices, DateReader, key, shown
 from services.labels import REGISTRATION_STATUS
 
 SPEC = KindSpec(
@@ -112,7 +112,10 @@ class RegistrationImporter(Importer):
         self.parsers = {
             "member": self.members.match,
             "status": Choices.of(REGISTRATION_STATUS, "cap estat d'inscripció").parse,
-            "registered_on": parse_date,
+            "registered_on": DateReader.about_past(today),
+            # Not a stored field (``parse_cells`` skips it): the lookup in ``_event`` reads
+            # it, and ``reading_notes`` finds it here.
+            "event_date": DateReader.about_future(today),
         }
         self.labels = {"status": dict(REGISTRATION_STATUS)}
 
@@ -120,7 +123,7 @@ class RegistrationImporter(Importer):
         title = shown(row.raw("event")).strip()
         candidates = self.events.get(key(title), [])
         if row.has("event_date") and not row.blank("event_date"):
-            held_on = row.parse("event_date", parse_date)
+            held_on = row.parse("event_date", self.parsers["event_date"])
             if held_on is None:
                 return None
             candidates = [c for c in candidates if c[1] == held_on]

@@ -19,6 +19,7 @@ from services.clock import catalan_today
 from services.records import member_record, save_member
 from tests import factories as make
 from tests.factories import admin
+from tests.import_shapes import SHAPES
 
 GOOD = (
     "Nom;Tipus d'ens;Municipi;Data d'alta;Notes\n"
@@ -252,3 +253,26 @@ def test_restore_a_backup_into_an_empty_database(
     assert _members(empty) == ["Ajuntament de Vic"]
     # A restored database is not empty: no second restore is offered.
     assert any("només es restaura en una base de dades buida" in i.value for i in app.info)
+
+
+def test_every_spreadsheet_shape_is_previewed_as_it_will_import(
+    app_on: Callable[..., AppTest], url: str
+) -> None:
+    app = app_on(url, "dades")
+    for shape in SHAPES:
+        app = _upload(app, shape.file_name, shape.data)
+        assert not app.exception, shape.name
+        said = " ".join([*(w.value for w in app.warning), *(e.value for e in app.error)])
+        for fragment in (*shape.notes, *shape.problems):
+            assert fragment in said, (shape.name, said)
+        if shape.readable:
+            assert any(
+                f"capçalera a la fila {shape.header_line} · 3 files: 3 nous" in m.value
+                for m in app.markdown
+            ), shape.name
+            preview = next(df.value for df in app.dataframe if "Resultat" in df.value.columns)
+            assert preview["Resultat"].tolist() == ["Nou"] * 3, shape.name
+            assert [b for b in app.button if b.key == "dades_import_go"], shape.name
+        else:
+            assert not [b for b in app.button if b.key == "dades_import_go"], shape.name
+    assert _members(url) == ["Ajuntament de Vic"]  # previews write nothing

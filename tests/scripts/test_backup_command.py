@@ -156,7 +156,7 @@ def test_a_backup_from_the_command_line_restores_row_for_row(
 
     monkeypatch.setenv("XMESS_DATABASE_URL", empty_database)
     assert import_data.main(["copia", str(out)]) == 0
-    assert f"Còpia restaurada: {total} files" in capsys.readouterr().out
+    assert f"Còpia restaurada: {fmt_number(total)} files" in capsys.readouterr().out
     restored = make_engine(empty_database)
     try:
         after = _snapshot(restored)

@@ -6,7 +6,7 @@ import getpass
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from db.migrate import upgrade_to_head
@@ -16,6 +16,7 @@ from scripts.import_data import main
 from services.backup import backup_xlsx
 from tests import factories as make
 from tests.factories import admin
+from tests.import_shapes import EXPECTED, SHAPES, Shape
 
 MEMBERS = (
     "Nom;Tipus d'ens;Municipi;Data d'alta\n"
@@ -171,3 +172,30 @@ def test_restore_a_backup_into_an_empty_database(
     assert main(["copia", backup_file]) == 0
     assert "Còpia restaurada" in capsys.readouterr().out
     assert _members(empty) == 1
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=lambda shape: shape.name)
+def test_every_spreadsheet_shape_from_the_command_line(
+    engine: Engine,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    shape: Shape,
+) -> None:
+    # On SQLite and PostgreSQL: the command opens its own engine on the test database.
+    monkeypatch.setenv("XMESS_DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    status = main([shape.kind, _file(tmp_path, shape.data, shape.file_name)])
+    out = capsys.readouterr().out
+    for fragment in (*shape.notes, *shape.problems):
+        assert fragment in out, out
+    with Session(engine) as session:
+        stored = session.execute(
+            select(Member.name, Member.municipality_code, Member.joined_on).order_by(Member.name)
+        ).all()
+    if shape.readable:
+        assert status == 0, out
+        assert f"capçalera a la fila {shape.header_line}" in out
+        assert [tuple(row) for row in stored] == sorted((n, c, d) for n, _, c, d, _ in EXPECTED)
+    else:
+        assert status == 1 and "REFUSAT: no s'ha desat res." in out
+        assert stored == []

@@ -100,7 +100,11 @@ def test_municipality_by_code_or_name_however_typed(
     ("typed", "expected"),
     [
         ("Barcelone", "«Barcelone» no és cap municipi de Catalunya; potser volíeu dir: Barcelona"),
-        ("Sant Cugat", "«Sant Cugat» és ambigu: pot ser Sant Cugat Sesgarrigues, Sant Cugat del"),
+        (
+            "Sant Cugat",
+            "«Sant Cugat» no és el nom complet de cap municipi de Catalunya; potser volíeu dir: "
+            "Sant Cugat del Vallès, Sant Cugat Sesgarrigues",
+        ),
         ("081019", "081019: el dígit de control no correspon"),
         ("99999", "99999 no és cap codi INE"),
     ],
