@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from db.data_version import Area, reads
 from services.access import Actor, Right, needs, require
+from services.catalan import with_de
 from services.errors import ValidationError
 from services.frames import frame_of
 from services.importing.base import (
@@ -214,7 +215,8 @@ def _looks_like(table: RawTable, code: str) -> str | None:
     """The kind this file's columns fit better than ``code``'s, said in Catalan; or None.
 
     Better: that kind's header names all its required columns and more of its columns than
-    ``code``'s header names of ``code``'s."""
+    ``code``'s header names of ``code``'s. The file is then refused even when its rows would
+    go through: a persons file read as members would create a member per person."""
     _, own = header_index(table, IMPORTERS[code].spec)
     best: tuple[int, KindSpec, set[str]] | None = None
     for other, importer in IMPORTERS.items():
@@ -230,8 +232,8 @@ def _looks_like(table: RawTable, code: str) -> str | None:
     _, other_spec, matched = best
     named = ", ".join(c.header for c in other_spec.columns if c.key in matched)
     return (
-        f"Aquest fitxer sembla de {other_spec.label.lower()}, no de "
-        f"{IMPORTERS[code].spec.label.lower()} (té les columnes {named}): trieu "
+        f"Aquest fitxer sembla {with_de(other_spec.label.lower())}, no "
+        f"{with_de(IMPORTERS[code].spec.label.lower())} (té les columnes {named}): trieu "
         f"«{other_spec.label}» a «Què voleu importar?» (a la "
         f"línia d'ordres: {other_spec.code})."
     )
@@ -253,7 +255,7 @@ class _Plan:
 def _plan(session: Session, kind: str, data: bytes, file_name: str, today: date) -> _Plan:
     plan = _plan_rows(session, kind, data, file_name, today)
     if plan.looks_like is not None:
-        (plan.problems if plan.problems else plan.notes).insert(0, plan.looks_like)
+        plan.problems.insert(0, plan.looks_like)
     return plan
 
 
@@ -273,8 +275,7 @@ def _plan_rows(session: Session, kind: str, data: bytes, file_name: str, today: 
     positions, problems, notes = _map_headers(layout.headers, layout.header_line, importer.spec)
     plan.notes.extend(layout.notes)
     plan.notes.extend(notes)
-    # A refusal says it first (whatever else is refused, the kind chosen is the likelier
-    # mistake); an import that goes through only notes it.
+    # Said first, whatever else is refused: the kind chosen is the likelier mistake.
     plan.looks_like = _looks_like(table, code)
     if problems:
         plan.problems.extend(problems)

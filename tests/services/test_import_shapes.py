@@ -17,6 +17,7 @@ from services.errors import ValidationError
 from services.importing import apply_import, preview_import
 from services.importing.values import key
 from services.labels import MEMBER_KIND
+from tests import factories as make
 from tests.factories import admin
 from tests.import_shapes import EXPECTED, HEADER, SHAPES, Shape, csv_text, typed_rows, xlsx
 
@@ -101,6 +102,37 @@ def test_a_totals_row_is_not_taken_for_the_only_data_row(session: Session) -> No
         session=session, kind="membres", data=data, file_name="m.csv", today=TODAY
     )
     assert preview.created == 1 and not preview.problems
+
+
+def test_a_file_that_fits_another_kind_better_is_refused_even_when_its_rows_would_go(
+    session: Session,
+) -> None:
+    # Its rows would each create a member named after a person: the kind is the mistake.
+    make.member(session, "Ajuntament de Vic")
+    session.commit()
+    data = (
+        "Nom;Ajuntament;Rol;Correu electrònic;Telèfon;Tipus d'ens;Municipi;Data d'alta\n"
+        "Núria Pla;Ajuntament de Vic;Personal tècnic;nuria@vic.cat;938861100;Ajuntament;Vic;"
+        "01/01/2024\n"
+    ).encode()
+    preview = preview_import(
+        session=session, kind="membres", data=data, file_name="p.csv", today=TODAY
+    )
+    assert not preview.can_import
+    assert preview.rows["action"].tolist() == ["create"]
+    assert preview.problems == (
+        "Aquest fitxer sembla de persones de contacte, no de membres (té les columnes Nom, "
+        "Membre, Rol, Correu electrònic, Telèfon): trieu «Persones de contacte» a «Què voleu "
+        "importar?» (a la línia d'ordres: persones).",
+    )
+    with pytest.raises(ValidationError):
+        _import(session, data, "p.csv")
+    session.rollback()
+    assert session.scalar(select(func.count()).select_from(Member)) == 1
+    as_persons = preview_import(
+        session=session, kind="persones", data=data, file_name="p.csv", today=TODAY
+    )
+    assert as_persons.problems == () and as_persons.created == 1
 
 
 # --- The same table, whatever surrounds it ----------------------------------------------------
