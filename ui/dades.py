@@ -53,7 +53,7 @@ def import_section() -> None:
     upload_round = st.session_state.get(_UPLOAD_ROUND, 0)
     uploaded = st.file_uploader(
         "Fitxer CSV o XLSX",
-        type=["csv", "xlsx", "txt"],
+        type=["csv", "tsv", "txt", "xlsx"],
         key=f"dades_import_file_{upload_round}",
         help="CSV separat per comes, punt i coma o tabulacions (UTF-8, Windows-1252 o el "
         "«Text Unicode» de l'Excel) o un llibre XLSX (es llegeix el primer full). La "
