@@ -192,17 +192,18 @@ def _map_headers(
     missing = [c.header for c in kind_spec.columns if c.required and c.key not in positions]
     if missing:
         expected = ", ".join(c.header for c in kind_spec.columns)
-        where = (
-            f"La fila {header_line}, la que més s'hi assembla,"
-            if positions
-            else f"Cap de les primeres {HEADER_SEARCH_ROWS} files no té els noms de les columnes"
-        )
-        problems.insert(
-            0,
-            f"Falta la columna {', '.join(f'*{m}*' for m in missing)}. {where} "
-            f"({expected}); a la fila {header_line} hi ha: "
-            f"{', '.join(h for h in headers if h) or 'res'}.",
-        )
+        present = ", ".join(h for h in headers if h) or "res"
+        if positions:
+            where = (
+                f"La fila {header_line} sembla la capçalera, però no la té (columnes possibles: "
+                f"{expected}); s'hi ha trobat: {present}."
+            )
+        else:
+            where = (
+                f"Cap de les primeres {HEADER_SEARCH_ROWS} files no té els noms de les columnes "
+                f"({expected}); a la fila {header_line} hi ha: {present}."
+            )
+        problems.insert(0, f"Falta la columna {', '.join(f'*{m}*' for m in missing)}. {where}")
     notes = (
         [f"Columnes que no s'importen (no les reconeixem): {', '.join(ignored)}."]
         if ignored

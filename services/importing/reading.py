@@ -280,7 +280,17 @@ def _column_number(letters: bytes) -> int:
 
 
 def _sheet_extras(data: bytes, path: str) -> tuple[tuple[Merge, ...], tuple[int, ...]]:
-    """The sheet's merged ranges, and which of its last filled rows hold only formulas."""
+    """The sheet's merged ranges, and which of its last filled rows hold only formulas.
+
+    Best effort: openpyxl has read the cells, so a sheet whose XML these patterns do not
+    follow is still imported, without fill-down or formula detection."""
+    try:
+        return _scan_sheet(data, path)
+    except (KeyError, OSError, ValueError, zipfile.BadZipFile):
+        return (), ()
+
+
+def _scan_sheet(data: bytes, path: str) -> tuple[tuple[Merge, ...], tuple[int, ...]]:
     tail = b""
     after: bytes | None = None
     with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(path.lstrip("/")) as stream:

@@ -200,3 +200,17 @@ def test_a_title_block_blank_rows_and_a_totals_row_do_not_change_the_import(
         assert _stored(session) == sorted(EXPECTED)
     finally:
         session.rollback()
+
+
+def test_a_header_under_a_title_missing_a_required_column_is_named_by_its_row(
+    session: Session,
+) -> None:
+    data = "Contactes del trimestre\n\nMembre;Canal;Resum\nAjuntament de Sort;Telèfon;Trucada\n"
+    preview = preview_import(
+        session=session, kind="contactes", data=data.encode(), file_name="c.csv", today=TODAY
+    )
+    assert not preview.can_import
+    assert preview.problems[0].startswith(
+        "Falta la columna *Data*. La fila 3 sembla la capçalera, però no la té"
+    ), preview.problems
+    assert preview.problems[0].endswith("s'hi ha trobat: Membre, Canal, Resum.")
