@@ -28,7 +28,6 @@ from services.importing.base import (
     REFUSED,
     UNCHANGED,
     UPDATE,
-    Column,
     Importer,
     KindSpec,
     RowPlan,
@@ -37,7 +36,12 @@ from services.importing.base import (
 from services.importing.event_rows import EventImporter
 from services.importing.exporting import EXPORTERS
 from services.importing.interaction_rows import InteractionImporter
-from services.importing.layout import HEADER_SEARCH_ROWS, header_index, lay_out
+from services.importing.layout import (
+    HEADER_SEARCH_ROWS,
+    columns_by_name,
+    header_index,
+    lay_out,
+)
 from services.importing.member_rows import MemberImporter
 from services.importing.person_rows import PersonImporter
 from services.importing.plan_rows import PlanActivityImporter
@@ -167,10 +171,7 @@ def _map_headers(
     headers: tuple[str, ...], header_line: int, kind_spec: KindSpec
 ) -> tuple[dict[str, int], list[str], list[str]]:
     """Column key → position in the file; problems; notes."""
-    by_name: dict[str, Column] = {}
-    for column in kind_spec.columns:
-        for name in column.names():
-            by_name[name] = column
+    by_name = columns_by_name(kind_spec)
     positions: dict[str, int] = {}
     problems: list[str] = []
     ignored: list[str] = []

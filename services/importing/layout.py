@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
-from services.importing.base import KindSpec
+from services.importing.base import Column, KindSpec
 from services.importing.reading import Cell, Merge, RawTable
 from services.importing.values import fold, is_blank, key, shown
 
@@ -37,15 +38,17 @@ class Layout:
     notes: tuple[str, ...] = ()
 
 
-def _names(kind: KindSpec) -> dict[str, str]:
-    """Every accepted header, as a key, → the column it names."""
-    return {name: column.key for column in kind.columns for name in column.names()}
+@cache
+def columns_by_name(kind: KindSpec) -> dict[str, Column]:
+    """Every header ``kind`` accepts, as a ``key``, → the column it names (built once per
+    kind: the header search asks it of every candidate row)."""
+    return {name: column for column in kind.columns for name in column.names()}
 
 
 def matched_columns(cells: tuple[Cell, ...], kind: KindSpec) -> set[str]:
     """The keys of ``kind``'s columns that ``cells`` name (as a header row would)."""
-    names = _names(kind)
-    return {names[key(c)] for c in cells if isinstance(c, str) and key(c) in names}
+    names = columns_by_name(kind)
+    return {names[key(c)].key for c in cells if isinstance(c, str) and key(c) in names}
 
 
 def header_index(table: RawTable, kind: KindSpec) -> tuple[int, set[str]]:
