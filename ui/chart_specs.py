@@ -34,6 +34,77 @@ def partial_period_label(period: str) -> str:
     return f"datum.partial ? datum.{period} + ' ({PARTIAL_LABEL})' : datum.{period}"
 
 
+# --- The shared screen --------------------------------------------------------------------------
+
+# Presentation mode is read from across a meeting room: a chart's text there is this much larger
+# than on a desk (12 px axis labels become 16 px).
+PRESENTATION_TEXT_SCALE = 4 / 3
+# Where a spec leaves a size to the theme, the shared screen's size for it, in px.
+_PRESENTATION_DEFAULTS: dict[str, dict[str, Any]] = {
+    # Vega cuts an axis label at 180 px: a third more, as for the text.
+    "axis": {"labelFontSize": 16, "titleFontSize": 16, "labelLimit": 240},
+    "legend": {"labelFontSize": 16, "titleFontSize": 16},
+    "header": {"labelFontSize": 16, "titleFontSize": 16},
+    "title": {"fontSize": 21, "subtitleFontSize": 16},
+    "text": {"fontSize": 16},
+    # A bar chart left to Vega's 20 px a bar would hide every other larger label.
+    "view": {"discreteHeight": {"step": 27}},
+}
+# The keys of a Vega-Lite spec that size text. A label's line height, padding and width limit grow
+# with its text: the heatmap's group names hang from their padding, a line height per extra line.
+_TEXT_SIZES = frozenset(
+    {
+        "fontSize",
+        "labelFontSize",
+        "titleFontSize",
+        "subtitleFontSize",
+        "lineHeight",
+        "labelLineHeight",
+        "labelPadding",
+        "labelLimit",
+    }
+)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _scaled(node: Any, factor: float) -> Any:
+    if isinstance(node, dict):
+        return {
+            key: round(value * factor, 1)
+            if (key in _TEXT_SIZES or key == "height") and _is_number(value)
+            # A height per row ({"step": 24}) grows with the row's label.
+            else {**value, "step": round(value["step"] * factor, 1)}
+            if key == "height" and isinstance(value, dict) and _is_number(value.get("step"))
+            else _scaled(value, factor)
+            for key, value in node.items()
+        }
+    if isinstance(node, list):
+        return [_scaled(item, factor) for item in node]
+    return node
+
+
+def presentation_text(spec: dict[str, Any]) -> dict[str, Any]:
+    """``spec`` with its text sized for the shared screen: every size the spec sets is scaled by
+    ``PRESENTATION_TEXT_SCALE`` (so the work groups' grid keeps its proportions), and sizes it
+    leaves to the theme get the shared screen's own. Heights grow by as much, so that a bar
+    still has room for its larger label (Vega hides labels that would overlap). The data is
+    left as it is."""
+    data = spec.get("datasets")
+    scaled: dict[str, Any] = _scaled(
+        {key: value for key, value in spec.items() if key != "datasets"},
+        PRESENTATION_TEXT_SCALE,
+    )
+    config = scaled.setdefault("config", {})
+    for part, sizes in _PRESENTATION_DEFAULTS.items():
+        config[part] = {**sizes, **config.get(part, {})}
+    if data is not None:
+        scaled["datasets"] = data
+    return scaled
+
+
 # --- Follow-up (Seguiment) ---------------------------------------------------------------------
 
 STATUS_COLOURS = {

@@ -21,6 +21,9 @@ import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from ui.chart_specs import presentation_text
+from ui.layout import presentation_mode
+
 ChartBuilder = Callable[..., alt.TopLevelMixin]
 
 
@@ -44,4 +47,12 @@ def show_chart(
 ) -> None:
     """Draw ``build(data, *arguments)`` across the width of ``where`` (the page by default)."""
     spec = _spec(build.__module__, build.__qualname__, data, arguments)
+    draw_spec(spec, where=where)
+
+
+def draw_spec(spec: dict[str, Any], *, where: DeltaGenerator | None = None) -> None:
+    """Draw a Vega-Lite spec across the width of ``where``, its text larger on the shared
+    screen (a canvas: the page's CSS cannot enlarge it)."""
+    if presentation_mode():
+        spec = presentation_text(spec)
     (where if where is not None else st).vega_lite_chart(spec, width="stretch")

@@ -25,28 +25,34 @@ PRESENTATION_KEY = "presentation_mode"
 PRESENTATION_PARAM = "presentacio"
 PRESENTATION_ON = "1"
 
+# In both modes a figure is never cut ("24 de…", "59.90…" in a row of five at 1280 px with the
+# sidebar open): its box measures its own width (cqi), the type shrinks from Streamlit's size
+# only when the figure would not fit, and at the smallest size it wraps rather than hide
+# digits. Labels and deltas wrap between words instead of ending in "…".
+_FIGURES_CSS = """
+<style>
+  [data-testid="stMetric"] { container-type: inline-size; }
+  [data-testid="stMetricValue"] { font-size: clamp(1.25rem, 20cqi, 2.25rem); }
+  [data-testid="stMetricValue"], [data-testid="stMetricValue"] * {
+    white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+    overflow-wrap: anywhere;
+  }
+  [data-testid="stMetricLabel"] *, [data-testid="stMetricDelta"] *,
+  [data-testid="stMetricDeltaDescription"] * {
+    white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+    overflow-wrap: normal; word-break: normal; hyphens: manual;
+  }
+</style>
+"""
+
 # Presentation mode is for a shared screen at Executive Commission meetings: larger type,
 # no chrome that distracts, and no figure ever cut short.
 _PRESENTATION_CSS = """
 <style>
   html, body, [data-testid="stAppViewContainer"] { font-size: 1.2rem; }
   [data-testid="stMetricLabel"] p { font-size: 1.2rem; }
-  /* A figure is never cut ("2…"): its box measures its own width (cqi), the type shrinks
-     from 3rem only when the figure would not fit, and at the smallest size it wraps rather
-     than hide digits. */
-  [data-testid="stMetric"] { container-type: inline-size; }
+  /* The figure shrinks from 3rem only when it would not fit (see _FIGURES_CSS). */
   [data-testid="stMetricValue"] { font-size: clamp(1.75rem, 17cqi, 3rem); }
-  [data-testid="stMetricValue"], [data-testid="stMetricValue"] * {
-    white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
-    overflow-wrap: anywhere;
-  }
-  /* Large type must never cut a label or a delta short on the shared screen: wrap instead,
-     between words. */
-  [data-testid="stMetricLabel"] *, [data-testid="stMetricDelta"] *,
-  [data-testid="stMetricDeltaDescription"] * {
-    white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
-    overflow-wrap: normal; word-break: normal; hyphens: manual;
-  }
   /* Fewer figures per row when the screen is narrow. A row of four or more becomes two per
      row below 1200 px (at 1280 px a figure would get under 270 px); any row of figures
      wraps rather than squeeze a figure under 13rem. */
@@ -183,6 +189,8 @@ def render_sidebar(actor: Actor) -> DeltaGenerator:
     presenting = presentation_mode()
     _keep_in_address(presenting)
     _place_sidebar(presenting)
+    # Styles alone: st.html adds them to the page without a block that takes room.
+    st.html(_FIGURES_CSS)
     if presenting:
         st.markdown(_PRESENTATION_CSS, unsafe_allow_html=True)
     return search

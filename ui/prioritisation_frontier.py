@@ -16,6 +16,7 @@ from services.errors import ValidationError
 from services.formatting import fmt_eur
 from services.optimiser import Gain, Inputs, Plan
 from services.plan import plan_model
+from ui.charts import draw_spec
 from ui.data import query
 from ui.prioritisation import PlanSource, cached_solution, plan_source, refused
 from ui.text import escape_markup
@@ -159,7 +160,7 @@ def show_frontier(year: int, plan: Plan, inputs: Inputs) -> None:
             "hores de l'equip, sigui quin sigui el pressupost."
         )
         return
-    st.vega_lite_chart(spec=_frontier_spec(plan_source(), year, inputs), width="stretch")
+    draw_spec(_frontier_spec(plan_source(), year, inputs))
     st.caption(
         f"Del mínim obligatori ({fmt_eur(frame['budget_eur'].min(), 0)}) al pressupost que "
         f"finança tot el que és possible ({fmt_eur(frame['budget_eur'].max(), 0)}), amb les "

@@ -116,6 +116,22 @@ def test_every_page_on_the_shared_screen_shows_whole_figures_without_the_sidebar
         assert figures > 20
 
 
+def test_every_page_at_a_1280_laptop_with_the_sidebar_open_shows_whole_figures(
+    server: str, projector: Page
+) -> None:
+    """Outside presentation mode too: at 1280 px with the sidebar open, Priorització's five
+    figures read "24 de…" and "59.90…" before; the type now shrinks to fit instead."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page = projector
+    for path, heading in ADDRESSES.items():
+        _open(page, f"{server}/{path}", heading)
+        expect(page.get_by_test_id("stSidebarContent")).to_be_in_viewport()
+        expect_no_figure_cut(page, f"/{path} at 1280×720, sidebar open")
+        if page.get_by_test_id("stMetric").count():
+            page.get_by_test_id("stMetric").first.scroll_into_view_if_needed()
+        page.screenshot(path=str(SHOTS / f"{path or 'arrel'}-1280x720-normal.png"))
+
+
 def test_priority_figures_take_two_rows_at_1280(server: str, projector: Page) -> None:
     """The issue's case: at 1280 px Priorització's five figures read '2…', '5…', '1…'."""
     page = projector

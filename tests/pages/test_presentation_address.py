@@ -6,6 +6,7 @@ side (reload, collapsed sidebar, figures never cut) is tests/e2e/test_presentati
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -139,3 +140,22 @@ def test_inici_answers_at_the_root_and_at_its_own_address(
     assert not app.exception
     assert [t.value for t in app.title] == ["Inici"]
     assert app.metric
+
+
+def _chart_specs(app: AppTest) -> list[dict[str, object]]:
+    return [json.loads(chart.proto.spec) for chart in app.get("vega_lite_chart")]
+
+
+def test_the_shared_screen_draws_chart_text_larger(
+    monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str
+) -> None:
+    """Read from across the room: Grups' charts leave with 16 px axis labels on the shared
+    screen, and as the desk draws them otherwise (a canvas the page's CSS cannot enlarge)."""
+    desk = _chart_specs(_open(monkeypatch, demo_sqlite_url, {}, "grups"))
+    shared = _chart_specs(_open(monkeypatch, demo_sqlite_url, {PRESENTATION_PARAM: "1"}, "grups"))
+    assert desk and len(shared) == len(desk)
+    for spec in desk:
+        assert spec["config"].get("axis", {}).get("labelFontSize") is None
+    for spec in shared:
+        assert spec["config"]["axis"]["labelFontSize"] == 16
+        assert spec["config"]["legend"]["labelFontSize"] == 16

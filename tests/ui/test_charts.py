@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from ui.advisory import needs_bars
-from ui.chart_specs import trend_grid
+from ui.chart_specs import presentation_text, trend_grid
 from ui.follow_up_panels import contacts_chart
 from ui.work_group_panels import member_grid, wrapped
 
@@ -103,3 +103,51 @@ def test_group_names_on_the_heatmap_are_upright_whole_and_readable() -> None:
     assert x_axis["labelFontSize"] >= 12
     assert cells["encoding"]["y"]["axis"]["labelFontSize"] >= 12
     assert numbers["mark"]["fontSize"] >= 12
+
+
+def test_the_shared_screen_draws_chart_text_larger_and_keeps_the_data() -> None:
+    """Presentation mode is read from across a room: every size a chart sets grows by the same
+    factor (the heatmap keeps its proportions), sizes left to the theme get the shared
+    screen's, and no data row changes."""
+    matrix = pd.DataFrame(
+        {
+            "member": ["Ajuntament de Vic", "Ajuntament de Reus"],
+            "work_group": ["Cooperativisme d'Habitatge", "Cures"],
+            "Taxa": [0.5, 1.0],
+            "attended": [2, 4],
+            "sessions": [4, 4],
+            "Inscrit": ["Sí", "Sí"],
+            "Assistencia": ["50 %", "100 %"],
+        }
+    )
+    grid = member_grid(matrix, ("Ajuntament de Vic", "Ajuntament de Reus")).to_dict()
+    shown = presentation_text(grid)
+    assert shown["datasets"] == grid["datasets"]
+
+    def sizes(node: Any) -> list[float]:
+        if isinstance(node, dict):
+            own = [v for k, v in node.items() if k in {"fontSize", "labelFontSize"}]
+            inner = [
+                s for k, v in node.items() if k not in {"datasets", "config"} for s in sizes(v)
+            ]
+            return own + inner
+        if isinstance(node, list):
+            return [s for item in node for s in sizes(item)]
+        return []
+
+    desk, screen = sizes(grid), sizes(shown)
+    # The spec's own sizes (the grid's labels and numbers), each a third larger: 12 px reads
+    # at 16 px.
+    assert desk and screen == [round(size * 4 / 3, 1) for size in desk]
+    assert min(screen) >= 16
+    assert shown["config"]["axis"]["labelFontSize"] == 16
+    assert shown["config"]["legend"]["titleFontSize"] == 16
+
+
+def test_the_shared_screen_gives_each_bar_room_for_its_larger_label() -> None:
+    """Vega hides an axis label that would overlap its neighbour: on the shared screen a
+    chart's height, and a grid's height per row, grow with the text."""
+    spec = {"height": 160, "layer": [{"mark": "bar", "height": {"step": 24}}]}
+    shown = presentation_text(spec)
+    assert shown["height"] == round(160 * 4 / 3, 1)
+    assert shown["layer"][0]["height"] == {"step": 32.0}
