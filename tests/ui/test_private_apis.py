@@ -5,6 +5,8 @@ map or the page tests in some less obvious way.
 - ui/map.py renders the folium map once per data version with streamlit-folium's private
   helpers and calls its private component directly, mirroring ``st_folium`` (see
   ``RenderedMap``).
+- ui/tables.py hands st.dataframe a Styler whose private ``_translate`` it replaces, with the
+  cells' ca-ES texts only: Streamlit's ``marshall_styler`` reads the display texts from it.
 - tests/pages/conftest.py and scripts/bench.py open a function page (``st.Page`` with a
   ``url_path``) by setting AppTest's private ``_page_hash``: ``switch_page`` only takes files.
 """
@@ -15,13 +17,22 @@ import ast
 import importlib.metadata
 import inspect
 import textwrap
+from datetime import date
 from pathlib import Path
 
 import folium
+import pandas as pd
+import pyarrow as pa
 import streamlit_folium
+from pandas.io.formats.style import Styler
 from streamlit.components.v1.custom_component import CustomComponent
+from streamlit.elements.lib.pandas_styler_utils import marshall_styler
+from streamlit.proto.ArrowData_pb2 import ArrowData
 from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
+
+from services.formatting import ColumnFormat
+from ui.tables import _stand_in, _text_of, catalan_styler
 
 ROOT = Path(__file__).resolve().parents[2]
 # The versions whose private APIs the code was last checked against.
@@ -151,3 +162,52 @@ def test_setting_page_hash_runs_the_function_page_with_that_url_path() -> None:
     app.run()
     assert not app.exception
     assert [m.value for m in app.markdown] == ["second page"], REREAD_APPTEST
+
+
+def _pandas_catalan_styler(frame: pd.DataFrame, formats: dict[str, ColumnFormat]) -> Styler:
+    """The same texts as ``catalan_styler``, the way pandas documents: what it replaced."""
+    shown = frame.copy()
+    for column, described in formats.items():
+        values = shown[column]
+        if described.empty and not pd.api.types.is_datetime64_any_dtype(values.dtype):
+            if described.kind in ("date", "datetime"):
+                values = values.astype(object)
+            shown[column] = values.where(values.notna(), _stand_in(described))
+    return shown.style.format(na_rep="").format(
+        {column: _text_of(described) for column, described in formats.items()},
+        subset=list(formats),
+    )
+
+
+def _display_texts(styler: Styler) -> pd.DataFrame:
+    proto = ArrowData()
+    marshall_styler(proto, styler, "uuid")
+    return pa.ipc.open_stream(proto.styler.display_values).read_all().to_pandas()
+
+
+def test_streamlit_draws_the_tables_texts_as_pandas_would_format_them() -> None:
+    """If Streamlit stopped reading a Styler's texts from ``_translate``, pandas' own unformatted
+    texts ("3185.81", "2026-03-28") would reach the screen and this would fail: re-read
+    ``marshall_styler`` of the installed Streamlit and adapt ``ui.tables.catalan_styler``."""
+    frame = pd.DataFrame(
+        {
+            "Membre": ["Ajuntament de Vic", None, "Ajuntament de Reus"],
+            "Sessions": [3, 12, 1250],
+            "Import": [3185.81, float("nan"), 0.5],
+            "Taxa": [0.5, 0.4567, 1.0],
+            "Data": [date(2026, 3, 28), None, date(2025, 12, 1)],
+            "Actiu": [True, False, True],
+        }
+    )
+    formats = {
+        "Sessions": ColumnFormat("number"),
+        "Import": ColumnFormat("eur", 2),
+        "Taxa": ColumnFormat("percent"),
+        "Data": ColumnFormat("date", empty="Mai"),
+    }
+    ours = catalan_styler(frame, formats)
+    assert ours is not None
+    texts = _display_texts(ours)
+    pd.testing.assert_frame_equal(texts, _display_texts(_pandas_catalan_styler(frame, formats)))
+    assert texts.loc[0, "Import"] != "3185.81" and texts.loc[1, "Data"] == "Mai"
+    assert texts.loc[1, "Membre"] == ""
