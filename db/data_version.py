@@ -1,7 +1,7 @@
 """Data versions: how every app process learns, with one cheap query, that the shared database
 changed, and in which area.
 
-The database holds one row per *area* (members and contacts, events and registrations, work
+The database holds one row per *area* (members, contacts, events and registrations, work
 groups, the plan, scenarios, reference data, users, the audit log) with a counter. A trigger on
 every table adds one to its area's counter in the same transaction as the change, so the new
 version becomes visible exactly when the change does, to every process at once. A cached
@@ -16,7 +16,7 @@ Why triggers, and not the alternatives:
 - *PostgreSQL's LISTEN/NOTIFY* pushes changes, but each app process would need a listening
   connection and a thread, it does nothing on SQLite (which would still need a version check),
   and a notification sent while a process was reconnecting is lost for good. A version read
-  is one indexed query of eight rows, done once per page run, and is never lost.
+  is one indexed query of nine rows, done once per page run, and is never lost.
 - *Statistics or WAL positions* (``pg_stat_user_tables``, ``pg_current_wal_lsn``,
   ``PRAGMA data_version``) change late, or for reasons that are not data (vacuum, another
   database), or per connection: either stale pages or needless recomputation.
@@ -52,7 +52,10 @@ TABLE_NAME = "data_version"
 class Area(enum.StrEnum):
     """What a cached result can depend on. Each table of the schema belongs to one area."""
 
-    MEMBERS = "members"  # members, their persons, contacts, onboarding, advisories
+    MEMBERS = "members"  # members, their persons, onboarding, advisories
+    # Contacts and the needs they detected: the team's commonest write, kept apart so that a
+    # logged contact leaves every result that only names members cached.
+    CONTACTS = "contacts"
     EVENTS = "events"  # events and registrations
     WORK_GROUPS = "work_groups"
     PLAN = "plan"  # the work plan's activities, dependencies and caps
@@ -70,8 +73,8 @@ TABLE_AREAS: Mapping[str, Area] = {
     "app_user": Area.USERS,
     "member": Area.MEMBERS,
     "person": Area.MEMBERS,
-    "interaction": Area.MEMBERS,
-    "interaction_need": Area.MEMBERS,
+    "interaction": Area.CONTACTS,
+    "interaction_need": Area.CONTACTS,
     "onboarding_step": Area.MEMBERS,
     "advisory": Area.MEMBERS,
     "work_group": Area.WORK_GROUPS,
@@ -99,7 +102,7 @@ DataVersions = tuple[tuple[str, int], ...]
 
 
 def read_versions(connection: Connection) -> DataVersions:
-    """Every area's version, as committed now: one query of eight rows."""
+    """Every area's version, as committed now: one query of nine rows."""
     rows = connection.execute(
         select(data_version_table.c.area, data_version_table.c.version).order_by(
             data_version_table.c.area

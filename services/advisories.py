@@ -28,7 +28,7 @@ from services.privacy import mask_summaries
 OPEN_STATUSES = (AdvisoryStatus.REQUESTED, AdvisoryStatus.IN_PROGRESS)
 
 
-@reads(Area.MEMBERS, Area.REFERENCE)
+@reads(Area.MEMBERS, Area.CONTACTS, Area.REFERENCE)
 def needs_by_quarter(*, session: Session, today: date, quarters: int = 8) -> pd.DataFrame:
     """Needs detected per topic and calendar quarter, over the last ``quarters`` quarters.
     ``partial`` marks the quarter under way (counted up to today)."""
@@ -56,7 +56,7 @@ def needs_by_quarter(*, session: Session, today: date, quarters: int = 8) -> pd.
     return counts
 
 
-@reads(Area.MEMBERS, Area.USERS)
+@reads(Area.MEMBERS, Area.CONTACTS, Area.USERS)
 def referrals_without_follow_up(
     *, session: Session, today: date, mask_names: bool = False
 ) -> pd.DataFrame:

@@ -133,7 +133,7 @@ def onboarding_progress(*, session: Session, today: date) -> pd.DataFrame:
     return sort_by_place(frame_of(result, columns))
 
 
-@reads(Area.MEMBERS, Area.REFERENCE, Area.USERS)
+@reads(Area.MEMBERS, Area.CONTACTS, Area.REFERENCE, Area.USERS)
 def member_status(*, session: Session, today: date, cadence: Cadence) -> pd.DataFrame:
     """Every active member with its last contact, next contact due (by ``cadence``, unless the
     last contact set one) and follow-up status, most urgent first. Members who left the

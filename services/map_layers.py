@@ -265,7 +265,7 @@ def _version(*frames: pd.DataFrame, extra: object) -> str:
     return digest.hexdigest()[:16]
 
 
-@reads(Area.MEMBERS, Area.EVENTS, Area.REFERENCE, Area.USERS)
+@reads(Area.MEMBERS, Area.CONTACTS, Area.EVENTS, Area.REFERENCE, Area.USERS)
 def map_layers(*, session: Session, today: date, cadence: Cadence) -> MapLayers:
     """The whole territory (all provinces) as of ``today``; events of ``today``'s year;
     members' follow-up status by ``cadence`` (the page passes the configured one, so the

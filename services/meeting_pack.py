@@ -364,6 +364,7 @@ def _plan(session: Session, year: int, today: date) -> PlanSection:
 
 @reads(
     Area.MEMBERS,
+    Area.CONTACTS,
     Area.EVENTS,
     Area.WORK_GROUPS,
     Area.PLAN,

@@ -164,7 +164,7 @@ def member_persons(*, session: Session, member_id: int) -> pd.DataFrame:
     return frame
 
 
-@reads(Area.MEMBERS, Area.REFERENCE, Area.USERS)
+@reads(Area.MEMBERS, Area.CONTACTS, Area.REFERENCE, Area.USERS)
 def member_timeline(*, session: Session, member_id: int, mask_names: bool = False) -> pd.DataFrame:
     """Interactions, newest first, with needs, referral and the agreed next contact.
 
@@ -269,7 +269,7 @@ def _month_start(day: date) -> date:
     return day.replace(day=1)
 
 
-@reads(Area.MEMBERS)
+@reads(Area.MEMBERS, Area.CONTACTS)
 def contacts_per_month(*, session: Session, today: date, months: int = 24) -> pd.DataFrame:
     """Contacts per calendar month over the last ``months`` months, zero months included.
     ``partial`` marks the month under way: counted up to today, it is not a fall."""
@@ -290,7 +290,7 @@ def contacts_per_month(*, session: Session, today: date, months: int = 24) -> pd
     )
 
 
-@reads(Area.MEMBERS, Area.REFERENCE)
+@reads(Area.MEMBERS, Area.CONTACTS, Area.REFERENCE)
 def needs_by_topic(*, session: Session, today: date, months: int = 12) -> pd.DataFrame:
     """Needs detected per topic over the last ``months`` months, every topic listed."""
     since = today - timedelta(days=round(months * 30.44))

@@ -258,7 +258,7 @@ def _attendances(session: Session, start: date, end: date) -> int:
     )
 
 
-@reads(Area.MEMBERS, Area.EVENTS)
+@reads(Area.MEMBERS, Area.CONTACTS, Area.EVENTS)
 def period_figures(*, session: Session, start: date, end: date) -> PeriodFigures:
     joined = session.scalar(
         select(func.count(Member.id)).where(Member.joined_on.between(start, end))
@@ -287,7 +287,7 @@ def period_figures(*, session: Session, start: date, end: date) -> PeriodFigures
     )
 
 
-@reads(Area.MEMBERS, Area.EVENTS)
+@reads(Area.MEMBERS, Area.CONTACTS, Area.EVENTS)
 def quarter_change(*, session: Session, today: date) -> QuarterChange:
     # The windows are (quarter_ago, today] and (half_year_ago, quarter_ago]: the days after
     # each start, as ``period_figures`` counts them (both ends included).

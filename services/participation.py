@@ -113,7 +113,7 @@ def _windows(today: date) -> tuple[date, date]:
     return current_start, current_start - timedelta(days=WINDOW_DAYS)
 
 
-@reads(Area.MEMBERS, Area.EVENTS, Area.REFERENCE)
+@reads(Area.MEMBERS, Area.CONTACTS, Area.EVENTS, Area.REFERENCE)
 def participation_index(*, session: Session, today: date) -> pd.DataFrame:
     """One row per active member: its counts over the last 12 months, its index (0-100), the
     same over the 12 months before (``previous_*``) and ``change`` (index − previous_index).

@@ -133,7 +133,7 @@ def refresh_data_versions() -> DataVersions:
 
 def data_changed_since_this_run() -> bool:
     """Whether any area's version has moved since this session's last page run read them:
-    one query of eight rows (ui/live.py asks every few seconds)."""
+    one query of nine rows (ui/live.py asks every few seconds)."""
     seen = st.session_state.get(_VERSIONS_KEY)
     if seen is None:
         return False

@@ -18,7 +18,7 @@ server runs at a median of 65 ms and a p95 of 304 ms (87 and 397 ms in the run b
 the check only on the shared screen: the difference is the runs' own noise).
 
 The choice: a fragment that reruns on a timer in each open session and reads the data
-versions (``db/data_version.py``, one query of eight rows, the same on SQLite and PostgreSQL);
+versions (``db/data_version.py``, one query of nine rows, the same on SQLite and PostgreSQL);
 when one has moved since the page's last run, the shared screen's page runs again (a working
 page offers to), and its cached reads of the areas that did not change are served from the
 cache as on any rerun. PostgreSQL's

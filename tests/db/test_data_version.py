@@ -5,19 +5,23 @@ from __future__ import annotations
 
 import importlib
 from datetime import date
+from pathlib import Path
 
+from alembic import command
 from sqlalchemy import Engine, delete, insert, text, update
 
 import db.models  # noqa: F401 (registers every table)
 from db.base import Base
 from db.data_version import TABLE_AREAS, Area, DataVersions, read_versions
-from db.migrate import upgrade_to_head
-from db.models import Member, MemberKind
+from db.migrate import alembic_config, upgrade_to_head
+from db.models import Channel, Interaction, Member, MemberKind
 from db.session import make_engine, session_scope, write_scope
 from services import importing
 from tests import factories as make
 
 MIGRATION = importlib.import_module("db.migrations.versions.0004_data_versions")
+# Contacts left the members' area for their own.
+CONTACTS_MIGRATION = importlib.import_module("db.migrations.versions.0006_contacts_area")
 
 
 def _versions(engine: Engine) -> dict[str, int]:
@@ -37,8 +41,10 @@ def _steps(before: dict[str, int], after: dict[str, int]) -> dict[str, int]:
 def test_every_table_belongs_to_one_area_and_has_its_trigger(engine: Engine) -> None:
     tables = {table.name for table in Base.metadata.sorted_tables}
     assert set(TABLE_AREAS) == tables
-    # The migration wrote the same areas out, as they were at its revision.
-    assert {t: Area(a) for a, names in MIGRATION.AREAS.items() for t in names} == TABLE_AREAS
+    # The migrations wrote the same areas out, as they were at their revisions.
+    written = {t: a for a, names in MIGRATION.AREAS.items() for t in names}
+    written |= {t: CONTACTS_MIGRATION.NEW_AREA for t in CONTACTS_MIGRATION.MOVED}
+    assert {t: Area(a) for t, a in written.items()} == TABLE_AREAS
     with engine.connect() as connection:
         if engine.dialect.name == "sqlite":
             rows = connection.execute(
@@ -52,11 +58,15 @@ def test_every_table_belongs_to_one_area_and_has_its_trigger(engine: Engine) -> 
         else:
             rows = connection.execute(
                 text(
-                    "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                    "SELECT c.relname, encode(t.tgargs, 'escape') FROM pg_trigger t "
+                    "JOIN pg_class c ON c.oid = t.tgrelid "
                     "WHERE NOT t.tgisinternal AND t.tgname LIKE 'data_version_%'"
                 )
             ).all()
-            assert sorted(name for (name,) in rows) == sorted([*tables, *tables])
+            assert sorted(name for name, _ in rows) == sorted([*tables, *tables])
+            # The trigger's argument is the area it bumps ("contacts\000").
+            for name, argument in rows:
+                assert argument.split("\\")[0] == TABLE_AREAS[name].value, (name, argument)
     assert set(_versions(engine)) == {area.value for area in Area}
 
 
@@ -100,7 +110,23 @@ def test_every_area_moves_for_a_change_in_each_of_its_tables(engine: Engine) -> 
         event = make.event(session, "Jornada", date(2026, 5, 1))
         make.registration(session, event, member)
         make.plan_activity(session, "A1", "1000")
-    tables = ("member", "person", "event", "registration", "plan_activity", "municipality")
+        session.add(
+            Interaction(
+                member_id=member.id,
+                occurred_on=date(2026, 5, 2),
+                channel=Channel.PHONE,
+                summary="Trucada de seguiment",
+            )
+        )
+    tables = (
+        "member",
+        "person",
+        "interaction",
+        "event",
+        "registration",
+        "plan_activity",
+        "municipality",
+    )
     for table in tables:
         before = _versions(engine)
         target = Base.metadata.tables[table]
@@ -166,3 +192,54 @@ def test_core_inserts_move_the_area_too(engine: Engine) -> None:
             ],
         )
     assert _moved(before, _versions(engine)) == {"members"}
+
+
+def test_a_logged_contact_moves_the_contacts_area_and_leaves_the_members_one(
+    engine: Engine,
+) -> None:
+    """Logging a contact, the team's commonest write, leaves every cached result that only
+    names members (work groups, events) as it was."""
+    with session_scope(engine) as session:
+        member = make.member(session, "Ajuntament de Tona")
+    before = _versions(engine)
+    with session_scope(engine) as session:
+        session.add(
+            Interaction(
+                member_id=member.id,
+                occurred_on=date(2026, 6, 1),
+                channel=Channel.EMAIL,
+                summary="Correu sobre la jornada",
+            )
+        )
+    assert _moved(before, _versions(engine)) == {"contacts"}
+
+
+def test_the_contacts_area_migration_goes_down_and_up(tmp_path: Path) -> None:
+    """Down at 0005 a contact moves the members' area again; back at head, its own."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'areas.db'}")
+    upgrade_to_head(engine)
+    with session_scope(engine) as session:
+        member_id = make.member(session, "Ajuntament de Tona").id
+
+    def contact_moves() -> set[str]:
+        before = _versions(engine)
+        with engine.begin() as connection:
+            connection.execute(
+                insert(Interaction.__table__).values(
+                    member_id=member_id,
+                    occurred_on=date(2026, 6, 1),
+                    channel=Channel.EMAIL,
+                    summary="Correu",
+                )
+            )
+        return _moved(before, _versions(engine))
+
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0005")
+    assert "contacts" not in _versions(engine)
+    assert contact_moves() == {"members"}
+    upgrade_to_head(engine)
+    assert contact_moves() == {"contacts"}
+    engine.dispose()

@@ -17,11 +17,11 @@ from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
 
 from db.migrate import upgrade_to_head
-from db.models import Interaction, PlanActivity
+from db.models import Interaction, Member, PlanActivity
 from db.plan_loader import load_plan
 from db.session import make_engine, session_scope
 from scripts import import_data
-from services import optimiser
+from services import optimiser, work_groups
 from tests import factories as make
 
 NEW_MEMBERS = (
@@ -128,6 +128,38 @@ def test_a_logged_contact_leaves_the_plan_frontier_cached(
     app.run()
     assert not app.exception
     assert len(frontiers) == 2 and len(solves) > solved
+
+
+def test_a_logged_contact_leaves_the_work_groups_cached_and_a_member_change_does_not(
+    app_on: Callable[..., AppTest], network_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Contacts are an area of their own: logging one, the team's commonest write, leaves the
+    work groups' overview (which names members) cached; a change to a member recomputes it."""
+    overviews: list[int] = []
+    original = work_groups._memberships
+
+    def counted(*arguments: Any) -> Any:
+        overviews.append(1)
+        return original(*arguments)
+
+    # Every work-group result reads the memberships: counted, their computations.
+    monkeypatch.setattr(work_groups, "_memberships", counted)
+    app = app_on(network_url, "grups")
+    assert not app.exception
+    computed = len(overviews)
+    assert computed >= 1
+
+    app = _log_contact(app, "Correu sobre el grup de treball")
+    assert "desat" in app.success[0].value
+    app = _goto(app, "grups")
+    assert not app.exception
+    assert len(overviews) == computed
+
+    with session_scope(make_engine(network_url)) as session:
+        session.execute(update(Member).where(Member.name == "Ajuntament de Vic").values(notes="x"))
+    app.run()
+    assert not app.exception
+    assert len(overviews) > computed
 
 
 @pytest.fixture
