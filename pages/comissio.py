@@ -14,7 +14,14 @@ from services.follow_up import Cadence
 from settings import load_settings
 from ui.charts import show_chart
 from ui.data import query
-from ui.meeting_pack_pdf import TITLE, file_name, period_caption, render_pdf, sections
+from ui.meeting_pack_pdf import (
+    TITLE,
+    file_name,
+    number_columns,
+    period_caption,
+    render_pdf,
+    sections,
+)
 from ui.text import escape_markup
 
 ANY_DATES = "Unes altres dates"
@@ -93,7 +100,16 @@ def render() -> None:
                 if table.empty:
                     st.caption(table.empty)
             else:
-                st.dataframe(table.frame, hide_index=True, width="stretch")
+                st.dataframe(
+                    table.frame,
+                    hide_index=True,
+                    width="stretch",
+                    # The cells are ca-ES texts, as on paper: figures still read right-aligned.
+                    column_config={
+                        column: st.column_config.TextColumn(column, alignment="right")
+                        for column in number_columns(table)
+                    },
+                )
 
 
 if __name__ == "__main__":

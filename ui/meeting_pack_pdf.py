@@ -605,6 +605,11 @@ _NUMBER_HEADERS = frozenset(
 )
 
 
+def number_columns(table: Table) -> list[str]:
+    """The table's columns of figures, right-aligned on paper and on the page alike."""
+    return [str(column) for column in table.frame.columns if column in _NUMBER_HEADERS]
+
+
 def chart_spec(chart: Chart, *, for_pdf: bool = False) -> dict[str, Any]:
     """The chart's Vega-Lite spec, as the page's ``show_chart`` builds it; for the PDF, a
     chart the page stretches to the screen gets ``pdf_width``."""

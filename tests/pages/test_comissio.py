@@ -4,6 +4,7 @@ role, and an empty database."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -35,6 +36,13 @@ def test_the_last_complete_quarter_with_every_section(
     assert app.get("download_button"), "the PDF is offered"
     figures = app.dataframe[0].value
     assert figures.columns.tolist() == ["Indicador", "Període", "Període anterior", "Variació"]
+    # The figures are ca-ES texts, as on paper, and still read right-aligned.
+    config = json.loads(app.dataframe[0].proto.columns)
+    assert {name for name, column in config.items() if column.get("alignment") == "right"} == {
+        "Període",
+        "Període anterior",
+        "Variació",
+    }
 
     app.selectbox(key="comissio_quarter").set_value("Unes altres dates").run()
     assert not app.exception
