@@ -135,7 +135,7 @@ def _title_block_xlsx() -> Shape:
         notes=(
             "La capçalera és a la fila 3",
             "La fila 7 (fórmules) és una fila de totals",
-            "Columnes que no s'importen (no les reconeixem): Habitants.",
+            "Columnes que no s'importen (no les reconeixem): «Habitants».",
         ),
     )
 

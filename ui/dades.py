@@ -13,6 +13,7 @@ from ui.dades_import_help import kind_help
 from ui.data import query
 from ui.feedback import show_refusal
 from ui.tables import data_table
+from ui.text import escape_quoted
 from ui.widgets import pick
 from ui.writes import write
 
@@ -124,11 +125,12 @@ def _show_preview(preview: importing.ImportPreview) -> None:
         )
     elif not preview.can_import:
         st.info("No hi ha res de nou: la base de dades ja té aquestes dades.")
-    if len(preview.notes) == 1:
-        st.warning(preview.notes[0], icon=":material/info:")
-    elif preview.notes:
+    notes = [escape_quoted(note) for note in preview.notes]
+    if len(notes) == 1:
+        st.warning(notes[0], icon=":material/info:")
+    elif notes:
         st.warning(
-            "**Com s'ha llegit el fitxer**\n\n" + "\n".join(f"- {n}" for n in preview.notes),
+            "**Com s'ha llegit el fitxer**\n\n" + "\n".join(f"- {n}" for n in notes),
             icon=":material/info:",
         )
     if not preview.rows.empty:

@@ -12,7 +12,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from db.problems import DatabaseProblem
 from services.formatting import fmt_number
-from ui.text import escape_markup
+from ui.text import escape_markup, escape_quoted
 
 _LOG = logging.getLogger(__name__)
 
@@ -115,8 +115,9 @@ def show_refusal(title: str, messages: Sequence[str]) -> None:
     """Why nothing was written: ``title`` and one line per reason (the first 15)."""
     listed = list(messages[:_SHOWN_REASONS])
     # Reasons are the services' sentences, whose Markdown is meant (the importer writes a
-    # column's name in italics): they are shown as written.
-    body = "\n".join(f"- {message}" for message in listed)
+    # column's name in italics): they are shown as written, but for what they quote from a
+    # file or a form, which shows as typed.
+    body = "\n".join(f"- {escape_quoted(message)}" for message in listed)
     more = len(messages) - len(listed)
     if more > 0:
         body += f"\n- … i {fmt_number(more)} més."

@@ -31,3 +31,19 @@ def escape_markup(text: object) -> str:
 def _escape_start(start: str) -> str:
     # "1." becomes "1\.": the digits stay, the full stop after them is what makes a list.
     return start + "\\" if start[0].isdigit() else "\\" + start
+
+
+# What the services quote in their sentences: a value between guillemets («…»), and a column's
+# header from a file in italics (*…*), whose emphasis is meant.
+_QUOTED = re.compile(r"«([^«»\n]*)»")
+_HEADER = re.compile(r"(?<![\\\w*])\*([^*\n]+)\*(?![\w*])")
+
+
+def escape_quoted(sentence: str) -> str:
+    """A service's sentence (a refusal, an importer's note) with what it quotes from a file or
+    a form escaped: a cell that reads ``[Cliqueu aquí](http://…)`` stays text, a header in
+    italics stays italic. The sentence's own words are the app's and are left as they are.
+    A quoted value that itself holds a guillemet or an asterisk can still end its quote early:
+    its remainder is then shown as the app's words are."""
+    quoted = _QUOTED.sub(lambda match: f"«{escape_markup(match.group(1))}»", sentence)
+    return _HEADER.sub(lambda match: f"*{escape_markup(match.group(1))}*", quoted)

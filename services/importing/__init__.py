@@ -193,7 +193,7 @@ def _map_headers(
     missing = [c.header for c in kind_spec.columns if c.required and c.key not in positions]
     if missing:
         expected = ", ".join(c.header for c in kind_spec.columns)
-        present = ", ".join(h for h in headers if h) or "res"
+        present = ", ".join(f"«{h}»" for h in headers if h) or "res"
         if positions:
             where = (
                 f"La fila {header_line} sembla la capçalera, però no la té (columnes possibles: "
@@ -205,11 +205,9 @@ def _map_headers(
                 f"({expected}); a la fila {header_line} hi ha: {present}."
             )
         problems.insert(0, f"Falta la columna {', '.join(f'*{m}*' for m in missing)}. {where}")
-    notes = (
-        [f"Columnes que no s'importen (no les reconeixem): {', '.join(ignored)}."]
-        if ignored
-        else []
-    )
+    # Headers are quoted: they are the file's words, not the app's.
+    unknown = ", ".join(f"«{name}»" for name in ignored)
+    notes = [f"Columnes que no s'importen (no les reconeixem): {unknown}."] if ignored else []
     return positions, problems, notes
 
 

@@ -3,6 +3,7 @@ colleague's save), the audit log, the backup tab, and presentation mode."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -66,6 +67,24 @@ def test_refused_file_shows_row_and_column_and_offers_no_import(
     preview = next(df.value for df in app.dataframe if "Resultat" in df.value.columns)
     assert preview["Resultat"].tolist() == ["Refusat"]
     assert not [b for b in app.button if b.key == "dades_import_go"]
+    assert _members(url) == ["Ajuntament de Vic"]
+
+
+def test_a_refusal_shows_the_files_cells_as_typed(app_on: Callable[..., AppTest], url: str) -> None:
+    """A cell, or a header, that holds Markdown is quoted as typed in the refusal: no link, no
+    bold text made of what a file says."""
+    hostile = "[Cliqueu aquí](http://evil.example) **URGENT**"
+    data = (
+        f"Nom;Tipus d'ens;Municipi;Data d'alta;Notes *{hostile}*\n"
+        f"Ajuntament de Reus;Ajuntament;{hostile};01/02/2026;\n"
+    ).encode()
+    app = _upload(app_on(url, "dades"), "membres.csv", data)
+    assert not app.exception
+    shown = " ".join(e.value for e in app.error) + " ".join(w.value for w in app.warning)
+    assert "fila 2, columna *Municipi*: «\\[Cliqueu aquí\\](http://evil.example) " in shown
+    assert "\\*\\*URGENT\\*\\*»" in shown
+    live = re.compile(r"(?<!\\)\]\(http://evil|(?<![\\*])\*\*URGENT")
+    assert not live.search(shown), shown
     assert _members(url) == ["Ajuntament de Vic"]
 
 

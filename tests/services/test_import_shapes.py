@@ -213,4 +213,4 @@ def test_a_header_under_a_title_missing_a_required_column_is_named_by_its_row(
     assert preview.problems[0].startswith(
         "Falta la columna *Data*. La fila 3 sembla la capçalera, però no la té"
     ), preview.problems
-    assert preview.problems[0].endswith("s'hi ha trobat: Membre, Canal, Resum.")
+    assert preview.problems[0].endswith("s'hi ha trobat: «Membre», «Canal», «Resum».")
