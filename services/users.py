@@ -189,7 +189,7 @@ def add_user(
     except IntegrityError as error:
         # Someone added the same e-mail between the check and the write; the caller's
         # transaction rolls back on the refusal.
-        raise ValidationError([f"Correu: {address} ja és a la llista d'usuaris."]) from error
+        raise ValidationError([f"Correu: «{address}» ja és a la llista d'usuaris."]) from error
     return row.id
 
 
@@ -276,5 +276,5 @@ def user_id_of(*, session: Session, email: str) -> int:
     the list."""
     account = find_user(session=session, email=email)
     if account is None:
-        raise ValidationError([f"Correu: {normalise_email(email)} no és a la llista d'usuaris."])
+        raise ValidationError([f"Correu: «{normalise_email(email)}» no és a la llista d'usuaris."])
     return account.user_id

@@ -594,7 +594,7 @@ def withdraw_member(
         raise ValidationError([f"Membre: no existeix cap membre amb l'identificador {member_id}."])
     membership = _open_membership(session, work_group_id, member_id, today)
     if membership is None:
-        raise ValidationError([f"Membre: {member.name} no forma part del grup {group.name}."])
+        raise ValidationError([f"Membre: «{member.name}» no forma part del grup «{group.name}»."])
     if left_on < membership.joined_on:
         raise ValidationError(
             [

@@ -153,7 +153,7 @@ class MunicipalityMatcher:
                     f"{raw}: el dígit de control no correspon al codi Idescat de "
                     f"{self.label(raw[:5])}"
                 )
-        raise CellError(f"{raw} no és cap codi INE (5 xifres) ni Idescat (6 xifres) de Catalunya")
+        raise CellError(f"«{raw}» no és cap codi INE (5 xifres) ni Idescat (6 xifres) de Catalunya")
 
     def _unknown(self, raw: str) -> str:
         # A short form ("Sant Cugat") is refused, never completed: two or more municipalities

@@ -155,7 +155,7 @@ class PersonImporter(Importer):
             owner = self.by_email.get(email.casefold())
             if owner is not None and owner != current["id"]:
                 other = self.current[owner]["full_name"]
-                row.fail("email", f"{email} ja és el correu de {other}")
+                row.fail("email", f"«{email}» ja és el correu de «{other}»")
 
     def label(self, values: Record, current: Record | None) -> str:
         name = values.get("full_name") or (current or {}).get("full_name") or "(sense nom)"

@@ -60,7 +60,13 @@ def unescape_formula(value: str) -> str:
 def read_table(data: bytes, file_name: str = "") -> RawTable:
     """Read ``data`` (a CSV or XLSX file). Raises ``ValidationError`` when it cannot be read."""
     if not data or not data.strip():
-        raise ValidationError([f"El fitxer {file_name or ''} és buit: no hi ha cap fila.".strip()])
+        raise ValidationError(
+            [
+                f"El fitxer «{file_name}» és buit: no hi ha cap fila."
+                if file_name
+                else "El fitxer és buit: no hi ha cap fila."
+            ]
+        )
     if data.startswith(XLSX_MAGIC) or file_name.lower().endswith((".xlsx", ".xlsm")):
         return _read_xlsx(data)
     return _read_csv(data)

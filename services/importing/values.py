@@ -105,18 +105,18 @@ def _read_date(value: Cell) -> tuple[date, bool]:
     else:
         match = _ISO.match(raw)
         if not match:
-            raise CellError(f"{raw} no és una data (useu dd/mm/aaaa)")
+            raise CellError(f"«{raw}» no és una data (useu dd/mm/aaaa)")
         year, month, day = (int(part) for part in match.group(1, 2, 3))
         two_digit = False
     hour, minute, second = (int(part or 0) for part in match.group(4, 5, 6))
     if hour > 23 or minute > 59 or second > 59:
-        raise CellError(f"{raw} no és una data: l'hora no existeix")
+        raise CellError(f"«{raw}» no és una data: l'hora no existeix")
     if two_digit:
         year += 2000
     try:
         return date(year, month, day), two_digit
     except ValueError:
-        raise CellError(f"{raw} no és una data") from None
+        raise CellError(f"«{raw}» no és una data") from None
 
 
 def _years_after(day: date, years: int) -> date:

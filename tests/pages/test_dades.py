@@ -63,7 +63,7 @@ def test_refused_file_shows_row_and_column_and_offers_no_import(
     app = _upload(app_on(url, "dades"), "membres.csv", BAD)
     assert not app.exception
     errors = " ".join(e.value for e in app.error)
-    assert "fila 2, columna *Data d'alta*: 31/02/2026 no és una data" in errors
+    assert "fila 2, columna *Data d'alta*: «31/02/2026» no és una data" in errors
     preview = next(df.value for df in app.dataframe if "Resultat" in df.value.columns)
     assert preview["Resultat"].tolist() == ["Refusat"]
     assert not [b for b in app.button if b.key == "dades_import_go"]

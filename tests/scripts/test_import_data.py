@@ -118,7 +118,7 @@ def test_a_refused_row_exits_one_and_writes_nothing(
     assert main(["membres", _file(tmp_path, bad)]) == 1
     out = capsys.readouterr().out
     assert "REFUSAT: no s'ha desat res." in out
-    assert "fila 4, columna *Data d'alta*: 31/02/2026 no és una data" in out
+    assert "fila 4, columna *Data d'alta*: «31/02/2026» no és una data" in out
     assert _members(database) == 0
 
 

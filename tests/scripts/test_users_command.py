@@ -106,7 +106,7 @@ def test_activate_and_change_role(database: str, capsys: pytest.CaptureFixture[s
         (["add", "cap@xmess.cat", "--name", "Un altre", "--role", "admin"], "ja és a la llista"),
         (["deactivate", "cap@xmess.cat"], "Actiu: Cap és l'únic administrador actiu"),
         (["role", "cap@xmess.cat", "comissio"], "Rol: Cap és l'únic administrador actiu"),
-        (["deactivate", "ningu@xmess.cat"], "Correu: ningu@xmess.cat no és a la llista"),
+        (["deactivate", "ningu@xmess.cat"], "Correu: «ningu@xmess.cat» no és a la llista"),
     ],
 )
 def test_refusals_exit_one_and_write_nothing(

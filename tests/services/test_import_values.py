@@ -82,15 +82,15 @@ def test_dates_are_read_with_or_without_a_time(cell: Cell, expected: date) -> No
 @pytest.mark.parametrize(
     ("cell", "message"),
     [
-        ("ahir", "ahir no és una data (useu dd/mm/aaaa)"),
-        ("31/02/2026", "31/02/2026 no és una data"),
-        ("31/02/26", "31/02/26 no és una data"),
-        ("01/02/2026 25:00", "01/02/2026 25:00 no és una data: l'hora no existeix"),
-        ("01/02/2026 10:75", "01/02/2026 10:75 no és una data: l'hora no existeix"),
-        ("1/2/026", "1/2/026 no és una data (useu dd/mm/aaaa)"),
+        ("ahir", "«ahir» no és una data (useu dd/mm/aaaa)"),
+        ("31/02/2026", "«31/02/2026» no és una data"),
+        ("31/02/26", "«31/02/26» no és una data"),
+        ("01/02/2026 25:00", "«01/02/2026 25:00» no és una data: l'hora no existeix"),
+        ("01/02/2026 10:75", "«01/02/2026 10:75» no és una data: l'hora no existeix"),
+        ("1/2/026", "«1/2/026» no és una data (useu dd/mm/aaaa)"),
         # Month first: the order cannot be told, so it is not guessed.
-        ("2/1/2026 12:00 PM", "2/1/2026 12:00 PM no és una data (useu dd/mm/aaaa)"),
-        ("46054", "46054 no és una data (useu dd/mm/aaaa)"),
+        ("2/1/2026 12:00 PM", "«2/1/2026 12:00 PM» no és una data (useu dd/mm/aaaa)"),
+        ("46054", "«46054» no és una data (useu dd/mm/aaaa)"),
     ],
 )
 def test_what_is_not_a_date_is_refused(cell: Cell, message: str) -> None:

@@ -106,7 +106,7 @@ def test_municipality_by_code_or_name_however_typed(
             "Sant Cugat del Vallès, Sant Cugat Sesgarrigues",
         ),
         ("081019", "081019: el dígit de control no correspon"),
-        ("99999", "99999 no és cap codi INE"),
+        ("99999", "«99999» no és cap codi INE"),
     ],
 )
 def test_unknown_or_ambiguous_municipality_is_refused_with_candidates(
@@ -129,7 +129,7 @@ def test_preview_names_row_and_column_and_writes_nothing(session: Session) -> No
     )
     preview = _preview(session, "membres", data)
     assert (preview.created, preview.refused) == (1, 2)
-    assert "fila 3, columna *Data d'alta*: 31/02/2026 no és una data" in preview.problems
+    assert "fila 3, columna *Data d'alta*: «31/02/2026» no és una data" in preview.problems
     assert any(
         p.startswith("fila 4, columna *Tipus d'ens*: «Astronauta»") for p in preview.problems
     )
@@ -144,7 +144,7 @@ def test_one_refused_row_imports_no_row_at_all(session: Session) -> None:
     with pytest.raises(ValidationError) as refused:
         _apply(session, "membres", data)
     session.rollback()
-    assert "fila 3, columna *Data d'alta*: ahir no és una data (useu dd/mm/aaaa)" in (
+    assert "fila 3, columna *Data d'alta*: «ahir» no és una data (useu dd/mm/aaaa)" in (
         refused.value.messages
     )
     assert _count(session, Member) == 0

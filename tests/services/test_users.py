@@ -190,7 +190,7 @@ def test_change_name_role_and_access_with_before_and_after(session: Session) -> 
 def test_unknown_user_is_refused(session: Session) -> None:
     with pytest.raises(ValidationError, match="Usuari: aquest usuari ja no existeix"):
         update_user(session=session, actor=admin(), user_id=999, active=False)
-    with pytest.raises(ValidationError, match="Correu: ningu@xmess.cat no és a la llista"):
+    with pytest.raises(ValidationError, match="Correu: «ningu@xmess.cat» no és a la llista"):
         deactivate_user(session=session, actor=admin(), email="Ningu@xmess.cat")
 
 

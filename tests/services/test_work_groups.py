@@ -286,7 +286,7 @@ def test_refused_enrolments_write_nothing(
 
 
 def test_refused_withdrawals(session: Session, network: dict) -> None:
-    with pytest.raises(ValidationError, match="Girona no forma part del grup Cures"):
+    with pytest.raises(ValidationError, match="Girona» no forma part del grup «Cures»"):
         withdraw_member(
             session=session,
             work_group_id=network["cures"].id,
