@@ -9,9 +9,11 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from db.models import (
+    Channel,
     Event,
     EventFormat,
     EventKind,
+    Interaction,
     Member,
     MemberKind,
     Person,
@@ -55,6 +57,13 @@ def registration(session: Session, at: Event, of: Member, **values: Any) -> Regi
         "registered_on": at.held_on,
     }
     return _add(session, Registration(event_id=at.id, member_id=of.id, **(defaults | values)))
+
+
+def contact(session: Session, of: Member, occurred_on: date, **values: Any) -> Interaction:
+    defaults: dict[str, Any] = {"channel": Channel.PHONE, "summary": "Trucada de seguiment"}
+    return _add(
+        session, Interaction(member_id=of.id, occurred_on=occurred_on, **(defaults | values))
+    )
 
 
 def plan_activity(session: Session, code: str, cost: str, **values: Any) -> PlanActivity:

@@ -110,14 +110,7 @@ def test_every_area_moves_for_a_change_in_each_of_its_tables(engine: Engine) -> 
         event = make.event(session, "Jornada", date(2026, 5, 1))
         make.registration(session, event, member)
         make.plan_activity(session, "A1", "1000")
-        session.add(
-            Interaction(
-                member_id=member.id,
-                occurred_on=date(2026, 5, 2),
-                channel=Channel.PHONE,
-                summary="Trucada de seguiment",
-            )
-        )
+        make.contact(session, member, date(2026, 5, 2))
     tables = (
         "member",
         "person",
@@ -203,14 +196,7 @@ def test_a_logged_contact_moves_the_contacts_area_and_leaves_the_members_one(
         member = make.member(session, "Ajuntament de Tona")
     before = _versions(engine)
     with session_scope(engine) as session:
-        session.add(
-            Interaction(
-                member_id=member.id,
-                occurred_on=date(2026, 6, 1),
-                channel=Channel.EMAIL,
-                summary="Correu sobre la jornada",
-            )
-        )
+        make.contact(session, member, date(2026, 6, 1), summary="Correu sobre la jornada")
     assert _moved(before, _versions(engine)) == {"contacts"}
 
 
