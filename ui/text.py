@@ -24,8 +24,12 @@ def escape_markup(text: object) -> str:
     """``text`` with only what would start Markdown markup escaped: for a sentence the app
     wrote around typed values (a saved record's name), or a name in a heading, which must
     still read as written where a test or a person compares it ("Vila-seca", "#1")."""
-    escaped = "".join("\\" + char if char in _MARKUP else char for char in str(text))
+    escaped = _escape_inline(text)
     return _LINE_START.sub(lambda m: m.group(1) + _escape_start(m.group(2)), escaped)
+
+
+def _escape_inline(text: object) -> str:
+    return "".join("\\" + char if char in _MARKUP else char for char in str(text))
 
 
 def _escape_start(start: str) -> str:
@@ -45,5 +49,7 @@ def escape_quoted(sentence: str) -> str:
     italics stays italic. The sentence's own words are the app's and are left as they are.
     A quoted value that itself holds a guillemet or an asterisk can still end its quote early:
     its remainder is then shown as the app's words are."""
-    quoted = _QUOTED.sub(lambda match: f"«{escape_markup(match.group(1))}»", sentence)
-    return _HEADER.sub(lambda match: f"*{escape_markup(match.group(1))}*", quoted)
+    # Mid-line, after a guillemet or an asterisk: only inline markup can start there ("-5,0"
+    # and "1.500" stay as written).
+    quoted = _QUOTED.sub(lambda match: f"«{_escape_inline(match.group(1))}»", sentence)
+    return _HEADER.sub(lambda match: f"*{_escape_inline(match.group(1))}*", quoted)

@@ -24,5 +24,7 @@ def test_a_sentence_keeps_its_own_italics_and_escapes_what_it_quotes() -> None:
     )
     # A header from the file, in italics, keeps its emphasis but not its own markup.
     assert escape_quoted("columna *Notes_2026 [x](y)*") == "columna *Notes\\_2026 \\[x\\](y)*"
+    # Mid-line, a quoted "-5,0" or "1.500" makes no list: it stays as written.
+    assert escape_quoted("Cost: «-5,0» i «1.500»") == "Cost: «-5,0» i «1.500»"
     # A sentence with nothing quoted is left alone.
     assert escape_quoted("No hi ha res de nou.") == "No hi ha res de nou."
