@@ -51,8 +51,9 @@ _PRESENTATION_CSS = """
 <style>
   html, body, [data-testid="stAppViewContainer"] { font-size: 1.2rem; }
   [data-testid="stMetricLabel"] p { font-size: 1.2rem; }
-  /* The figure shrinks from 3rem only when it would not fit (see _FIGURES_CSS). */
-  [data-testid="stMetricValue"] { font-size: clamp(1.75rem, 17cqi, 3rem); }
+  /* The figure shrinks from 3rem only when it would not fit (see _FIGURES_CSS, whose rule for
+     every screen this one outranks). */
+  [data-testid="stMetric"] [data-testid="stMetricValue"] { font-size: clamp(1.75rem, 17cqi, 3rem); }
   /* Fewer figures per row when the screen is narrow. A row of four or more becomes two per
      row below 1200 px (at 1280 px a figure would get under 270 px); any row of figures
      wraps rather than squeeze a figure under 13rem. */
