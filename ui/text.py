@@ -48,7 +48,9 @@ def escape_quoted(sentence: str) -> str:
     a form escaped: a cell that reads ``[Cliqueu aquí](http://…)`` stays text, a header in
     italics stays italic. The sentence's own words are the app's and are left as they are.
     A quoted value that itself holds a guillemet or an asterisk can still end its quote early:
-    its remainder is then shown as the app's words are."""
+    its remainder is then shown as the app's words are. A bare address in a value
+    (``http://…``) still shows as a link to itself: Streamlit's Markdown links it after the
+    escapes are read, and it never hides where it leads."""
     # Mid-line, after a guillemet or an asterisk: only inline markup can start there ("-5,0"
     # and "1.500" stay as written).
     quoted = _QUOTED.sub(lambda match: f"«{_escape_inline(match.group(1))}»", sentence)
